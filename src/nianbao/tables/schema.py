@@ -1,0 +1,195 @@
+"""The canonical schema of the three standard tables (gold.md), per layout.
+
+Each row has a canonical key and the label patterns that identify it in a
+report.  Patterns are regular expressions over the label text with
+whitespace removed; they are written to the national templates' wording and
+its common variants.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+T3_COLUMNS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
+T3_APPLICANT_COLUMNS = T3_COLUMNS[:-1]
+T3_COLUMN_LABELS = {
+    "natural": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "social": "社会公益组织",
+    "legal": "法律服务机构",
+    "other_org": "其他",
+    "total": "总计",
+}
+
+T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+T4_GROUP_LABELS = {"review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉"}
+T4_COLUMN_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    key: str
+    label: str  # the national template's wording
+    patterns: tuple[str, ...]  # regexes over the compacted label
+    parent: str | None = None  # group row (三、 / （三） …) this row belongs to
+
+
+def _r(key: str, label: str, *patterns: str, parent: str | None = None) -> RowSpec:
+    return RowSpec(key, label, patterns or (label,), parent)
+
+
+T3_ROWS_2021: tuple[RowSpec, ...] = (
+    _r("new_received", "一、本年新收政府信息公开申请数量", r"本年新收", r"新收.*申请数量"),
+    _r("carried_over", "二、上年结转政府信息公开申请数量", r"上年结转"),
+    _r("granted", "（一）予以公开", r"予以公开(?!及)"),
+    _r("partial", "（二）部分公开", r"部分公开"),
+    _r("denied.state_secret", "1.属于国家秘密", r"国家秘密", parent="denied"),
+    _r("denied.law_forbidden", "2.其他法律行政法规禁止公开", r"法律行政法规禁止公开", r"法规禁止公开", parent="denied"),
+    _r("denied.three_safety", "3.危及“三安全一稳定”", r"三安全一稳定", r"危及", parent="denied"),
+    _r("denied.third_party", "4.保护第三方合法权益", r"第三方合法权益", r"保护第三方", parent="denied"),
+    _r("denied.internal_affairs", "5.属于三类内部事务信息", r"内部事务", parent="denied"),
+    _r("denied.process_info", "6.属于四类过程性信息", r"过程性信息", parent="denied"),
+    _r("denied.enforcement_file", "7.属于行政执法案卷", r"执法案卷", parent="denied"),
+    _r("denied.query_item", "8.属于行政查询事项", r"行政查询事项", r"查询事项", parent="denied"),
+    _r("unable.not_held", "1.本机关不掌握相关政府信息", r"不掌握", parent="unable"),
+    _r("unable.needs_creation", "2.没有现成信息需要另行制作", r"另行制作", r"没有现成信息", parent="unable"),
+    _r("unable.unclear", "3.补正后申请内容仍不明确", r"仍不明确", r"补正后", parent="unable"),
+    _r("not_processed.complaint", "1.信访举报投诉类申请", r"信访举报投诉", r"信访", parent="not_processed"),
+    _r("not_processed.duplicate", "2.重复申请", r"重复申请", parent="not_processed"),
+    _r("not_processed.publication", "3.要求提供公开出版物", r"公开出版物", parent="not_processed"),
+    _r("not_processed.excessive", "4.无正当理由大量反复申请", r"大量反复", parent="not_processed"),
+    _r(
+        "not_processed.confirmation",
+        "5.要求行政机关确认或重新出具已获取信息",
+        r"确认或重新出具",
+        r"重新出具",
+        parent="not_processed",
+    ),
+    _r("other.no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", r"逾期不补正", parent="other"),
+    _r("other.unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", r"收费通知", r"缴纳费用", parent="other"),
+    _r("other.other", "3.其他", r"^\d?[.．、]?其他$", parent="other"),
+    _r("handled_total", "（七）总计", r"^[（(]?七[)）]?总计", r"^总计$"),
+    _r("carried_forward", "四、结转下年度继续办理", r"结转下年度"),
+)
+
+T3_ROWS_2019: tuple[RowSpec, ...] = tuple(r for r in T3_ROWS_2021 if r.parent != "other")[:-2] + (
+    _r("other", "（六）其他处理", r"其他处理"),
+    T3_ROWS_2021[-2],
+    T3_ROWS_2021[-1],
+)
+
+# Group rows: labels that head a block of sub-rows (they carry no figures of their own).
+T3_GROUP_HEADINGS = {
+    "denied": (r"不予公开",),
+    "unable": (r"无法提供",),
+    "not_processed": (r"不予处理",),
+    "other": (r"其他处理",),
+    "results": (r"本年度办理结果",),
+}
+
+T2_ROWS_2021: dict[str, tuple[str, ...]] = {
+    # row key -> columns, in printed order
+    "regulations": ("issued", "repealed", "in_force"),
+    "normative_docs": ("issued", "repealed", "in_force"),
+    "licensing": ("decisions",),
+    "punishment": ("decisions",),
+    "coercion": ("decisions",),
+    "admin_fees": ("amount_wan",),
+}
+T2_ROWS_2019: dict[str, tuple[str, ...]] = {
+    "regulations": ("new_made", "new_published", "total_published"),
+    "normative_docs": ("new_made", "new_published", "total_published"),
+    "licensing": ("previous", "change", "decisions"),
+    "other_services": ("previous", "change", "decisions"),
+    "punishment": ("previous", "change", "decisions"),
+    "coercion": ("previous", "change", "decisions"),
+    "admin_fees": ("previous", "change"),
+    "procurement": ("count", "amount"),
+}
+T2_ROW_PATTERNS: dict[str, tuple[str, ...]] = {
+    "regulations": (r"^规章$",),
+    "normative_docs": (r"规范性文件$",),
+    "licensing": (r"^行政许可$",),
+    "other_services": (r"其他对外管理服务事项", r"对外管理服务"),
+    "punishment": (r"^行政处罚$",),
+    "coercion": (r"^行政强制$",),
+    "admin_fees": (r"行政事业性收费",),
+    "procurement": (r"政府集中采购",),
+}
+
+
+def t3_rows(layout: str) -> tuple[RowSpec, ...]:
+    return T3_ROWS_2019 if layout == "2019" else T3_ROWS_2021
+
+
+def t3_keys(layout: str) -> list[str]:
+    return [f"{r.key}.{c}" for r in t3_rows(layout) for c in T3_COLUMNS]
+
+
+def t4_keys() -> list[str]:
+    return [f"{g}.{c}" for g in T4_GROUPS for c in T4_COLUMNS]
+
+
+def t2_rows(layout: str) -> dict[str, tuple[str, ...]]:
+    return T2_ROWS_2019 if layout == "2019" else T2_ROWS_2021
+
+
+def t2_keys(layout: str) -> list[str]:
+    return [f"{r}.{c}" for r, cols in t2_rows(layout).items() for c in cols]
+
+
+def table_keys(table: str, layout: str) -> list[str]:
+    return {"T2": t2_keys, "T3": t3_keys}.get(table, lambda _l: t4_keys())(layout)
+
+
+# Derived keys (claims only): sums of sub-rows, per column.
+def t3_derived(layout: str) -> dict[str, list[str]]:
+    """Derived T3 row -> the canonical rows it sums."""
+    rows = [r.key for r in t3_rows(layout)]
+    derived = {
+        "denied": [r for r in rows if r.startswith("denied.")],
+        "unable": [r for r in rows if r.startswith("unable.")],
+        "not_processed": [r for r in rows if r.startswith("not_processed.")],
+        "other": [r for r in rows if r.startswith("other.")] or ["other"],
+        "granted_or_partial": ["granted", "partial"],
+    }
+    return derived
+
+
+T4_DERIVED = {"litigation": ["litigation_direct", "litigation_after_review"]}
+
+NARRATIVE_METRICS = (
+    "proactive_total",
+    "policy_interpretations",
+    "press_conferences",
+    "fees_collected_yuan",
+    "requests_total_incl_carried",
+)
+
+
+def resolve_metric(metric: str, tables: dict[str, dict[str, float | int | None]], layout: str) -> float | int | None:
+    """Value of a claim metric (canonical or derived key) from table values.
+
+    ``tables`` maps T2/T3/T4 to {key: value}.  Returns None when the figures
+    it needs are missing.
+    """
+    table, _, rest = metric.partition(".")
+    values = tables.get(table)
+    if not values or not rest:
+        return None
+    if rest in values:
+        return values[rest]
+    row, _, col = rest.rpartition(".")
+    parts: list[str] = []
+    if table == "T3":
+        parts = t3_derived(layout).get(row, [])
+    elif table == "T4":
+        parts = T4_DERIVED.get(row, [])
+    if not parts:
+        return None
+    got = [values.get(f"{p}.{col}") for p in parts]
+    if any(v is None for v in got):
+        return None
+    return sum(got)  # type: ignore[arg-type]
