@@ -1,0 +1,18 @@
+"""The ``nianbao`` command line: a thin layer over the pipeline stages.
+
+Each command lives in its own module below; importing it registers it.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="nianbao",
+    help="Read and check Chinese government information-disclosure annual reports (政府信息公开工作年度报告).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+from . import check_cmd  # noqa: E402,F401  (registers `check`, `evaluate`)
