@@ -1,0 +1,565 @@
+"""The corpus store: every checked report of a corpus in one DuckDB file.
+
+One file (``corpus.duckdb``) holds the full result of each report plus flat,
+queryable tables of its figures, claims, paragraphs and findings.  ``nianbao
+run`` writes it, ``nianbao summary`` and the review app read it.  Only one
+process writes at a time (DuckDB takes a file lock); readers open it with
+``Store(path, read_only=True)`` when no run is writing.
+
+Schema (``SCHEMA_SQL`` below is the single definition; ``STORE_SCHEMA_VERSION``
+is bumped when it changes):
+
+``reports`` — one row per distinct file content.
+    report_id        sha256 of the file bytes (primary key; the same bytes under
+                     two paths are one report)
+    path             where it was read (zip members: ``archive.zip!member/path``)
+    format           txt / html / docx / pdf
+    agency, year, layout, title   as the pipeline read them
+    agency_norm      the agency name normalised across years (see ``agencies``)
+    status           ``ok`` | ``error`` (the pipeline reported an error message) |
+                     ``timeout`` (killed after the per-file limit) | ``crashed``
+                     (the worker process died)
+    error            the error text for any status but ``ok``
+    nianbao_version  version that produced the row; a different version re-runs it
+    result_json      the full ``ReportResult.to_json()`` (read back with ``read_result``)
+    n_tables, n_cells, n_claims, n_paragraphs, n_findings   row counts
+    elapsed_s        seconds the worker spent on the file
+    run_id           the run that wrote the row
+    processed_at     UTC timestamp
+
+``cells`` — one row per canonical table figure.
+    report_id, table_name (T2/T3/T4), key (``ROW.COLUMN``), value, blank, raw,
+    confidence, method (grid/flattened/…), page, bbox (x0, top, x1, bottom),
+    char_start, char_end, tbl_block, tbl_row, tbl_col (provenance)
+
+``claims`` — one row per narrative figure.
+    report_id, idx (index into ReportResult.claims), metric, value, unit,
+    qualifier, polarity, time, text, paragraph, char_start, char_end, page, confidence
+
+``paragraphs`` — one row per paragraph.
+    report_id, idx, part (0 = preamble, 1..6), subsection, label, score, text,
+    char_start, char_end, page
+
+``findings`` — one row per finding.
+    finding_id       stable id: sha256(report_id, code, sorted cells, sorted
+                     claims)[:16], with ``-2``, ``-3`` … appended to repeats in
+                     one report; re-processing a report keeps ids, so review
+                     decisions survive a re-run
+    report_id        the report the finding is about (corpus findings: the later report)
+    scope            ``report`` (from ``pipeline.check``) | ``corpus`` (cross-report checks)
+    code, rule, family, severity, message, expected, found
+    cells, claims, evidence   JSON (canonical refs, claim indices, free evidence)
+    nianbao_version, created_at
+
+``runs`` — one row per ``nianbao run``.
+    run_id, started, finished, engine, workers, args (JSON), counts (JSON:
+    files, skipped, ok, error, timeout, crashed, duplicates), nianbao_version
+
+``decisions`` — review decisions (written by the review app; defined here so
+one place holds the schema).  Append-only: a new decision on a finding marks
+the older ones ``superseded``; undo = delete the newest and un-supersede the
+previous one.
+    decision_id, finding_id, status (confirmed | false_alarm | needs_discussion),
+    comment, corrected_value, reviewer, decided_at, superseded
+
+``meta`` — key/value: ``store_schema_version``.
+
+Typical queries::
+
+    SELECT family, count(*) FROM findings GROUP BY family;
+    SELECT r.agency_norm, r.year, c.value FROM cells c JOIN reports r USING (report_id)
+     WHERE c.table_name = 'T3' AND c.key = 'new_received.total';
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..model import Finding, Message, ReportResult
+
+STORE_SCHEMA_VERSION = "1"
+
+STATUSES = ("ok", "error", "timeout", "crashed")
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+CREATE TABLE IF NOT EXISTS reports (
+    report_id VARCHAR PRIMARY KEY,
+    path VARCHAR,
+    format VARCHAR,
+    agency VARCHAR,
+    agency_norm VARCHAR,
+    year INTEGER,
+    layout VARCHAR,
+    title VARCHAR,
+    status VARCHAR NOT NULL,
+    error VARCHAR,
+    nianbao_version VARCHAR,
+    result_json JSON,
+    n_tables INTEGER,
+    n_cells INTEGER,
+    n_claims INTEGER,
+    n_paragraphs INTEGER,
+    n_findings INTEGER,
+    elapsed_s DOUBLE,
+    run_id VARCHAR,
+    processed_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS cells (
+    report_id VARCHAR NOT NULL,
+    table_name VARCHAR,
+    key VARCHAR,
+    value DOUBLE,
+    blank BOOLEAN,
+    raw VARCHAR,
+    confidence DOUBLE,
+    method VARCHAR,
+    page INTEGER,
+    bbox DOUBLE[],
+    char_start INTEGER,
+    char_end INTEGER,
+    tbl_block INTEGER,
+    tbl_row INTEGER,
+    tbl_col INTEGER
+);
+CREATE TABLE IF NOT EXISTS claims (
+    report_id VARCHAR NOT NULL,
+    idx INTEGER,
+    metric VARCHAR,
+    value DOUBLE,
+    unit VARCHAR,
+    qualifier VARCHAR,
+    polarity VARCHAR,
+    time VARCHAR,
+    text VARCHAR,
+    paragraph INTEGER,
+    char_start INTEGER,
+    char_end INTEGER,
+    page INTEGER,
+    confidence DOUBLE
+);
+CREATE TABLE IF NOT EXISTS paragraphs (
+    report_id VARCHAR NOT NULL,
+    idx INTEGER,
+    part INTEGER,
+    subsection VARCHAR,
+    label VARCHAR,
+    score DOUBLE,
+    text VARCHAR,
+    char_start INTEGER,
+    char_end INTEGER,
+    page INTEGER
+);
+CREATE TABLE IF NOT EXISTS findings (
+    finding_id VARCHAR PRIMARY KEY,
+    report_id VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    code VARCHAR,
+    rule VARCHAR,
+    family VARCHAR,
+    severity VARCHAR,
+    message VARCHAR,
+    expected DOUBLE,
+    found DOUBLE,
+    cells JSON,
+    claims JSON,
+    evidence JSON,
+    nianbao_version VARCHAR,
+    created_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY,
+    started TIMESTAMP,
+    finished TIMESTAMP,
+    engine VARCHAR,
+    workers INTEGER,
+    args JSON,
+    counts JSON,
+    nianbao_version VARCHAR
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    decision_id VARCHAR PRIMARY KEY,
+    finding_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    comment VARCHAR,
+    corrected_value DOUBLE,
+    reviewer VARCHAR,
+    decided_at TIMESTAMP,
+    superseded BOOLEAN DEFAULT FALSE
+);
+"""
+
+# Column order of each child table, as inserted by ``_insert_columns``.
+_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "reports": (
+        ("report_id", "VARCHAR"), ("path", "VARCHAR"), ("format", "VARCHAR"), ("agency", "VARCHAR"),
+        ("agency_norm", "VARCHAR"), ("year", "INTEGER"), ("layout", "VARCHAR"), ("title", "VARCHAR"),
+        ("status", "VARCHAR"), ("error", "VARCHAR"), ("nianbao_version", "VARCHAR"), ("result_json", "VARCHAR"),
+        ("n_tables", "INTEGER"), ("n_cells", "INTEGER"), ("n_claims", "INTEGER"), ("n_paragraphs", "INTEGER"),
+        ("n_findings", "INTEGER"), ("elapsed_s", "DOUBLE"), ("run_id", "VARCHAR"), ("processed_at", "TIMESTAMP"),
+    ),
+    "cells": (
+        ("report_id", "VARCHAR"), ("table_name", "VARCHAR"), ("key", "VARCHAR"), ("value", "DOUBLE"),
+        ("blank", "BOOLEAN"), ("raw", "VARCHAR"), ("confidence", "DOUBLE"), ("method", "VARCHAR"),
+        ("page", "INTEGER"), ("bbox", "DOUBLE[]"), ("char_start", "INTEGER"), ("char_end", "INTEGER"),
+        ("tbl_block", "INTEGER"), ("tbl_row", "INTEGER"), ("tbl_col", "INTEGER"),
+    ),
+    "claims": (
+        ("report_id", "VARCHAR"), ("idx", "INTEGER"), ("metric", "VARCHAR"), ("value", "DOUBLE"),
+        ("unit", "VARCHAR"), ("qualifier", "VARCHAR"), ("polarity", "VARCHAR"), ("time", "VARCHAR"),
+        ("text", "VARCHAR"), ("paragraph", "INTEGER"), ("char_start", "INTEGER"), ("char_end", "INTEGER"),
+        ("page", "INTEGER"), ("confidence", "DOUBLE"),
+    ),
+    "paragraphs": (
+        ("report_id", "VARCHAR"), ("idx", "INTEGER"), ("part", "INTEGER"), ("subsection", "VARCHAR"),
+        ("label", "VARCHAR"), ("score", "DOUBLE"), ("text", "VARCHAR"), ("char_start", "INTEGER"),
+        ("char_end", "INTEGER"), ("page", "INTEGER"),
+    ),
+    "findings": (
+        ("finding_id", "VARCHAR"), ("report_id", "VARCHAR"), ("scope", "VARCHAR"), ("code", "VARCHAR"),
+        ("rule", "VARCHAR"), ("family", "VARCHAR"), ("severity", "VARCHAR"), ("message", "VARCHAR"),
+        ("expected", "DOUBLE"), ("found", "DOUBLE"), ("cells", "VARCHAR"), ("claims", "VARCHAR"),
+        ("evidence", "VARCHAR"), ("nianbao_version", "VARCHAR"), ("created_at", "TIMESTAMP"),
+    ),
+}
+
+_CHILD_TABLES = ("cells", "claims", "paragraphs")
+
+
+@dataclass
+class ReportRows:
+    """One report flattened into store rows.  Plain tuples, so a worker
+    process can build it and the parent only inserts (cheap to pickle)."""
+
+    report_id: str
+    report: tuple
+    cells: list[tuple] = field(default_factory=list)
+    claims: list[tuple] = field(default_factory=list)
+    paragraphs: list[tuple] = field(default_factory=list)
+    findings: list[tuple] = field(default_factory=list)
+
+
+def utcnow() -> datetime:
+    # DuckDB TIMESTAMP is naive; store UTC.
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def finding_ids(report_id: str, findings: Iterable[Finding]) -> list[str]:
+    """Stable ids for a report's findings: same report, code, cells and claims
+    give the same id on every run; repeats get ``-2``, ``-3`` …"""
+    seen: dict[str, int] = {}
+    ids = []
+    for f in findings:
+        basis = json.dumps([report_id, f.code, sorted(f.cells), sorted(f.claims)], ensure_ascii=False)
+        base = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
+
+
+def _num(v: Any) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None if v is None else float(v)
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def finding_rows(
+    report_id: str, findings: list[Finding], scope: str, version: str, now: datetime
+) -> list[tuple]:
+    ids = finding_ids(report_id, findings)
+    return [
+        (
+            fid, report_id, scope, f.code, f.rule, f.family, f.severity, f.message,
+            _num(f.expected), _num(f.found),
+            json.dumps(list(f.cells), ensure_ascii=False),
+            json.dumps(list(f.claims)),
+            json.dumps(f.evidence, ensure_ascii=False, default=str),
+            version, now,
+        )
+        for fid, f in zip(ids, findings)
+    ]
+
+
+def result_status(result: ReportResult) -> tuple[str, str | None]:
+    """``ok`` unless the pipeline put an error message on the result."""
+    errors = [m for m in result.messages if m.level == "error"]
+    if not errors:
+        return "ok", None
+    return "error", "; ".join(f"{m.text} [{m.code}]" for m in errors)
+
+
+def report_rows(
+    path: str,
+    result: ReportResult,
+    *,
+    status: str | None = None,
+    error: str | None = None,
+    elapsed_s: float | None = None,
+    run_id: str | None = None,
+    agency_norm: str | None = None,
+) -> ReportRows:
+    """Flatten one result into rows.  ``status``/``error`` override what the
+    result's messages say (for timeouts and crashes)."""
+    from .agencies import normalize_agency
+
+    if status is None:
+        status, error = result_status(result)
+    rid = result.sha256
+    if not rid:
+        raise ValueError(f"result for {path} has no sha256; the store keys reports by content hash")
+    now = utcnow()
+    cells = [
+        (
+            rid, t.name, f.key, _num(f.value), bool(f.blank), f.raw, f.confidence, t.method,
+            f.prov.page, list(f.prov.bbox) if f.prov.bbox else None, f.prov.start, f.prov.end,
+            f.prov.table, f.prov.row, f.prov.col,
+        )
+        for t in result.tables.values()
+        for f in t.figures.values()
+    ]
+    claims = [
+        (
+            rid, i, c.metric, _num(c.value), c.unit, c.qualifier, c.polarity, c.time, c.text,
+            c.paragraph, c.prov.start, c.prov.end, c.prov.page, c.confidence,
+        )
+        for i, c in enumerate(result.claims)
+    ]
+    paragraphs = [
+        (rid, i, p.part, p.subsection, p.label, p.score, p.text, p.prov.start, p.prov.end, p.prov.page)
+        for i, p in enumerate(result.paragraphs)
+    ]
+    findings = finding_rows(rid, result.findings, "report", result.version, now)
+    report = (
+        rid, path, result.format, result.agency,
+        agency_norm if agency_norm is not None else normalize_agency(result.agency),
+        result.year, result.layout, result.title, status, error, result.version, result.to_json(),
+        len(result.tables), len(cells), len(claims), len(paragraphs), len(findings),
+        elapsed_s, run_id, now,
+    )
+    return ReportRows(rid, report, cells, claims, paragraphs, findings)
+
+
+def failure_result(path: str, sha256: str, version: str, code: str, text: str) -> ReportResult:
+    """A result standing for a file whose worker timed out or died."""
+    return ReportResult(
+        source=path, sha256=sha256, version=version, messages=[Message("error", code, text)]
+    )
+
+
+class Store:
+    """A DuckDB corpus store.  Use as a context manager::
+
+        with Store("corpus.duckdb") as store:
+            store.write_results([(path, result), ...])
+            store.findings(family="t3_balance")
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise FileNotFoundError(f"no store at {self.path}: run `nianbao run DIR --store {self.path}` first")
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if not read_only:
+            self._init_schema()
+
+    # ---- lifecycle ----------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _init_schema(self) -> None:
+        self.con.execute(SCHEMA_SQL)
+        self.con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('store_schema_version', ?)", [STORE_SCHEMA_VERSION]
+        )
+
+    # ---- writing ------------------------------------------------------
+    def write_results(self, batch: list[tuple[str, ReportResult]], *, run_id: str | None = None) -> None:
+        """Write a batch of results in one transaction (all or nothing).
+        A report already in the store is replaced, never duplicated."""
+        self.write_rows([report_rows(str(p), r, run_id=run_id) for p, r in batch])
+
+    def write_rows(self, batch: list[ReportRows]) -> None:
+        """Write pre-flattened reports in one transaction (all or nothing)."""
+        if not batch:
+            return
+        # Last one wins if the same content appears twice in a batch.
+        by_id = {rows.report_id: rows for rows in batch}
+        ids = list(by_id)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ("reports", *_CHILD_TABLES):
+                self.con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            self.con.execute(
+                "DELETE FROM findings WHERE scope = 'report' AND report_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+            )
+            self._insert_columns("reports", [r.report for r in by_id.values()])
+            for table in (*_CHILD_TABLES, "findings"):
+                self._insert_columns(table, [row for r in by_id.values() for row in getattr(r, table)])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def replace_corpus_findings(self, rows: list[tuple]) -> None:
+        """Replace all corpus-scope findings with ``rows`` in one transaction."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM findings WHERE scope = 'corpus'")
+            self._insert_columns("findings", rows)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def set_agency_norm(self, mapping: dict[str, str]) -> None:
+        """Set ``reports.agency_norm`` per report_id (after cross-year clustering)."""
+        if not mapping:
+            return
+        self.con.execute(
+            "UPDATE reports SET agency_norm = m.norm FROM (SELECT unnest(?::VARCHAR[]) AS rid, "
+            "unnest(?::VARCHAR[]) AS norm) m WHERE reports.report_id = m.rid",
+            [list(mapping), list(mapping.values())],
+        )
+
+    def _insert_columns(self, table: str, rows: list[tuple]) -> None:
+        """Insert many rows in one statement: one list parameter per column,
+        unnested side by side (far faster than executemany)."""
+        if not rows:
+            return
+        cols = _COLUMNS[table]
+        columns = list(zip(*rows))
+        select = ", ".join(f"unnest(?::{typ}[])" for _, typ in cols)
+        names = ", ".join(name for name, _ in cols)
+        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {select}", [list(c) for c in columns])
+
+    def start_run(self, run_id: str, engine: str, workers: int, args: dict[str, Any], version: str) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO runs VALUES (?, ?, NULL, ?, ?, ?, NULL, ?)",
+            [run_id, utcnow(), engine, workers, json.dumps(args, ensure_ascii=False, default=str), version],
+        )
+
+    def finish_run(self, run_id: str, counts: dict[str, int]) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished = ?, counts = ? WHERE run_id = ?", [utcnow(), json.dumps(counts), run_id]
+        )
+
+    # ---- reading ------------------------------------------------------
+    def has(self, report_id: str, version: str | None = None) -> bool:
+        """True if the report is stored (by this ``version``, when given)."""
+        if version is None:
+            row = self.con.execute("SELECT 1 FROM reports WHERE report_id = ?", [report_id]).fetchone()
+        else:
+            row = self.con.execute(
+                "SELECT 1 FROM reports WHERE report_id = ? AND nianbao_version = ?", [report_id, version]
+            ).fetchone()
+        return row is not None
+
+    def done_ids(self, version: str, *, retry_failed: bool = False) -> set[str]:
+        """Report ids already processed by ``version`` (all at once, for skipping)."""
+        sql = "SELECT report_id FROM reports WHERE nianbao_version = ?"
+        if retry_failed:
+            sql += " AND status = 'ok'"
+        return {r[0] for r in self.con.execute(sql, [version]).fetchall()}
+
+    def read_result(self, report_id: str) -> ReportResult:
+        row = self.con.execute("SELECT result_json FROM reports WHERE report_id = ?", [report_id]).fetchone()
+        if row is None:
+            raise KeyError(f"report {report_id} is not in the store {self.path}")
+        return ReportResult.from_json(row[0])
+
+    def iter_results(self, *, status: str | None = "ok") -> Iterator[tuple[str, ReportResult]]:
+        sql = "SELECT report_id, result_json FROM reports"
+        params: list[Any] = []
+        if status is not None:
+            sql += " WHERE status = ?"
+            params.append(status)
+        for rid, js in self.con.execute(sql + " ORDER BY report_id", params).fetchall():
+            yield rid, ReportResult.from_json(js)
+
+    def reports(self, **filters: Any) -> list[dict[str, Any]]:
+        """Report rows (without result_json) as dicts; filters are column = value."""
+        cols = [c for c, _ in _COLUMNS["reports"] if c != "result_json"]
+        where, params = _where(filters, set(cols))
+        return self._dicts(f"SELECT {', '.join(cols)} FROM reports{where} ORDER BY path", params)
+
+    def findings(
+        self,
+        *,
+        report_id: str | None = None,
+        code: str | None = None,
+        rule: str | None = None,
+        family: str | None = None,
+        severity: str | None = None,
+        scope: str | None = None,
+        year: int | None = None,
+        agency: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Findings joined with their report's path, agency, year and layout.
+        ``agency`` matches the normalised agency name.  JSON columns are decoded."""
+        filters = {
+            "f.report_id": report_id, "f.code": code, "f.rule": rule, "f.family": family,
+            "f.severity": severity, "f.scope": scope, "r.year": year, "r.agency_norm": agency,
+        }
+        where, params = _where({k: v for k, v in filters.items() if v is not None}, None)
+        sql = (
+            "SELECT f.*, r.path, r.agency, r.agency_norm, r.year, r.layout FROM findings f "
+            f"LEFT JOIN reports r USING (report_id){where} ORDER BY r.path, f.code, f.finding_id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self._dicts(sql, params)
+        for row in rows:
+            for col in ("cells", "claims", "evidence"):
+                if isinstance(row.get(col), str):
+                    row[col] = json.loads(row[col])
+        return rows
+
+    def counts(self) -> dict[str, int]:
+        """Reports per status, plus totals of findings and cells."""
+        out = {s: 0 for s in STATUSES}
+        for status, n in self.con.execute("SELECT status, count(*) FROM reports GROUP BY status").fetchall():
+            out[status] = n
+        out["reports"] = sum(out[s] for s in STATUSES)
+        out["findings"] = self.con.execute("SELECT count(*) FROM findings").fetchone()[0]
+        out["cells"] = self.con.execute("SELECT count(*) FROM cells").fetchone()[0]
+        return out
+
+    def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        cur = self.con.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+def _where(filters: dict[str, Any], allowed: set[str] | None) -> tuple[str, list[Any]]:
+    if not filters:
+        return "", []
+    parts = []
+    for col in filters:
+        if allowed is not None and col not in allowed:
+            raise ValueError(f"cannot filter on {col!r}; columns: {', '.join(sorted(allowed))}")
+        parts.append(f"{col} = ?")
+    return " WHERE " + " AND ".join(parts), list(filters.values())
