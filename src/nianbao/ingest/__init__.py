@@ -1,0 +1,73 @@
+"""Ingest: one report file in, a Document (blocks with provenance) out.
+
+``load(path)`` picks the loader from the file's content first and its
+extension second (portals serve HTML named .doc, PDFs named .html, …).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import IngestError, UnsupportedFormat
+from ..model import Document
+
+SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf"}
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """The format of the bytes: pdf, docx, ole (doc/wps), html or txt."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF") or (b"%PDF-" in data[:1024]):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    low = head[:1024].lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in data[:20000].lower() or b"<p" in low:
+        return "html"
+    if suffix in {".html", ".htm", ".shtml", ".xhtml"}:
+        return "html"
+    return "txt"
+
+
+def load(path: str | Path, data: bytes | None = None) -> Document:
+    """Read a report file (TXT, HTML, DOCX, DOC/WPS, PDF) into a Document.
+
+    Raises IngestError with a message saying what is wrong and what to do.
+    """
+    path = Path(path)
+    if data is None:
+        data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if not data.strip():
+        raise IngestError("the file is empty: nothing to read (check that the download or copy finished)")
+    kind = sniff(data, suffix)
+    if kind == "pdf":
+        try:
+            from .pdf import load_pdf
+        except ImportError as exc:  # the PDF extra is missing
+            raise UnsupportedFormat(f"PDF support is not installed ({exc}); pip install 'nianbao' with its PDF dependencies") from exc
+        return load_pdf(path, data)
+    if kind == "docx":
+        from .docx import load_docx
+
+        return load_docx(path, data)
+    if kind == "ole":
+        from .docx import convert_with_soffice
+
+        return convert_with_soffice(path, data)
+    if kind == "html":
+        from .html import load_html
+
+        return load_html(path, data)
+    if suffix not in SUFFIXES and suffix not in {"", ".md"}:
+        raise UnsupportedFormat(
+            f"unsupported file type {suffix!r}: nianbao reads .txt, .html, .docx, .doc, .wps and .pdf reports"
+        )
+    from .txt import load_txt
+
+    return load_txt(path, data)
+
+
+__all__ = ["load", "sniff", "IngestError"]

@@ -1,0 +1,112 @@
+"""Word reports: .docx read with python-docx; .doc/.wps converted with LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ..errors import IngestError
+from ..model import Block, Cell, Document, Provenance
+from .textutil import clean_inline, looks_like_heading
+
+
+def load_docx(path: Path, data: bytes) -> Document:
+    import docx
+    from docx.document import Document as _DocxDocument
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    try:
+        d: _DocxDocument = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise IngestError(f"not a readable DOCX file ({exc}); open it in Word/LibreOffice and save it again as .docx") from exc
+
+    doc = Document(source=str(path), format="docx")
+    pieces: list[str] = []
+    pos = 0
+
+    def add(text: str) -> tuple[int, int]:
+        nonlocal pos
+        if pieces:
+            pieces.append("\n")
+            pos += 1
+        start = pos
+        pieces.append(text)
+        pos += len(text)
+        return start, pos
+
+    for item in d.iter_inner_content():
+        if isinstance(item, DocxParagraph):
+            text = clean_inline(item.text)
+            if not text:
+                continue
+            start, end = add(text)
+            style = (item.style.name or "").lower() if item.style is not None else ""
+            kind = "heading" if style.startswith(("heading", "标题", "title")) or looks_like_heading(text) else "paragraph"
+            doc.blocks.append(Block(kind=kind, text=text, prov=Provenance(start=start, end=end)))
+        elif isinstance(item, Table):
+            doc.blocks.append(_table_block(item, len(doc.blocks), add))
+    doc.text = "".join(pieces)
+    if not doc.blocks:
+        raise IngestError("the DOCX file holds no text")
+    return doc
+
+
+def _table_block(table, index: int, add) -> Block:
+    rows: list[list[Cell]] = []
+    lines = []
+    seen: set[int] = set()
+    for r, row in enumerate(table.rows):
+        cells = []
+        texts = []
+        # row.cells repeats a merged cell's object over its span (both directions).
+        for c, cell in enumerate(row.cells):
+            origin = id(cell._tc) not in seen
+            seen.add(id(cell._tc))
+            txt = clean_inline(cell.text)
+            cells.append(Cell(text=txt, row=r, col=c, origin=origin, prov=Provenance(table=index, row=r, col=c)))
+            texts.append(txt if origin else "")
+        rows.append(cells)
+        lines.append("\t".join(texts))
+    text = "\n".join(lines)
+    start, end = add(text)
+    # Character spans of origin cells inside the table text.
+    off = start
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            t = cell.text if cell.origin else ""
+            if t:
+                cell.prov.start, cell.prov.end = off, off + len(t)
+            off += len(t) + 1  # tab or newline
+    return Block(kind="table", text=text, rows=rows, prov=Provenance(start=start, end=end, table=index))
+
+
+def convert_with_soffice(path: Path, data: bytes) -> Document:
+    """.doc/.wps: convert to .docx with LibreOffice, then read that."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise IngestError(
+            f"{path.suffix} files need LibreOffice to convert: install it (apt-get install libreoffice-writer-nogui) "
+            "or save the file as .docx and run again"
+        )
+    with tempfile.TemporaryDirectory(prefix="nianbao-soffice-") as tmp:
+        src = Path(tmp) / ("in" + path.suffix.lower())
+        src.write_bytes(data)
+        try:
+            subprocess.run(
+                [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "docx",
+                 "--outdir", tmp, str(src)],
+                check=True, capture_output=True, timeout=120,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise IngestError(f"LibreOffice could not convert {path.name}: {exc}; save it as .docx and run again") from exc
+        out = Path(tmp) / "in.docx"
+        if not out.exists():
+            raise IngestError(f"LibreOffice produced no .docx for {path.name}; save it as .docx and run again")
+        doc = load_docx(path, out.read_bytes())
+    doc.format = path.suffix.lower().lstrip(".")
+    return doc

@@ -1,0 +1,314 @@
+"""The text layer of a PDF page: characters -> lines -> paragraphs and headings.
+
+Characters come from pdfium (fast, C) with their boxes.  Coordinates here are
+top-based like pdfplumber's: (x0, top, x1, bottom) in PDF points, top = 0 at
+the page's upper edge.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from .charfix import fix_chars
+
+BBox = tuple[float, float, float, float]
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+PART_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,3}[)）]")
+# Page numbers as printed in footers: "3", "- 3 -", "—3—", "第3页", "第 3 页 共 10 页", "3/10".
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／共]\s*\d{1,4}\s*页?)?[-—–－\s]*$")
+
+
+@dataclass
+class Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class Line:
+    """One printed line (or one column's part of it) on one page."""
+
+    page: int
+    chars: list[Char] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def x0(self) -> float:
+        return min(c.x0 for c in self.chars)
+
+    @property
+    def x1(self) -> float:
+        return max(c.x1 for c in self.chars)
+
+    @property
+    def top(self) -> float:
+        return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.chars)
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(c.size or (c.bottom - c.top) for c in self.chars)
+
+
+@dataclass
+class PageText:
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: list[Char]
+    n_images: int = 0
+    n_paths: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars)
+
+
+def read_page(page: pdfium.PdfPage, number: int) -> PageText:
+    """All visible characters of a page with their boxes, radicals repaired."""
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    raw = textpage.raw
+    chars: list[Char] = []
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            continue  # spaces/newlines pdfium invents between words and lines
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = fix_chars(chr(code))
+        left, bottom, right, top = textpage.get_charbox(i)
+        if ch.isspace():
+            ch = " "
+        chars.append(Char(ch, left, height - top, right, height - bottom, pdfium_c.FPDFText_GetFontSize(raw, i)))
+    textpage.close()
+    n_images = n_paths = 0
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            n_images += 1
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            n_paths += 1
+    return PageText(number, width, height, chars, n_images, n_paths)
+
+
+def _inside(c: Char, box: BBox, pad: float = 1.0) -> bool:
+    cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+    return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
+
+
+def page_lines(page: PageText, exclude: list[BBox] = ()) -> list[Line]:
+    """Group a page's characters into line segments, leaving out table areas.
+
+    A line is split where the horizontal gap is wider than three characters:
+    that separates columns and stray fragments."""
+    chars = [c for c in page.chars if c.text != " " and not any(_inside(c, b) for b in exclude)]
+    spaces = [c for c in page.chars if c.text == " "]
+    chars.sort(key=lambda c: ((c.top + c.bottom) / 2, c.x0))
+    rows: list[list[Char]] = []
+    for c in chars:
+        mid = (c.top + c.bottom) / 2
+        if rows:
+            last = rows[-1]
+            top = statistics.median(x.top for x in last[-8:])
+            bottom = statistics.median(x.bottom for x in last[-8:])
+            if top - 1 <= mid <= bottom + 1:
+                last.append(c)
+                continue
+        rows.append([c])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda c: c.x0)
+        seg: list[Char] = [row[0]]
+        for prev, c in zip(row, row[1:]):
+            size = max(prev.size, c.size, prev.bottom - prev.top, 1.0)
+            if c.x0 - prev.x1 > 3 * size:
+                lines.append(_make_line(page.number, seg, spaces))
+                seg = []
+            seg.append(c)
+        lines.append(_make_line(page.number, seg, spaces))
+    return lines
+
+
+def _make_line(page: int, chars: list[Char], spaces: list[Char]) -> Line:
+    """Join characters; a space only between two Latin/digit words, as printed."""
+    out = [chars[0].text]
+    for prev, c in zip(chars, chars[1:]):
+        size = max(prev.size, 1.0)
+        gap = c.x0 - prev.x1
+        if _ASCII_WORD.match(prev.text) and _ASCII_WORD.match(c.text):
+            printed_space = any(prev.x1 - 0.5 <= s.x0 and s.x1 <= c.x0 + 0.5 and s.top < c.bottom and s.bottom > c.top for s in spaces)
+            if printed_space or gap > 0.2 * size:
+                out.append(" ")
+        elif prev.text in ",;:" and _ASCII_WORD.match(c.text) and gap > 0.2 * size:
+            out.append(" ")
+        out.append(c.text)
+    return Line(page, chars, "".join(out))
+
+
+# ---------------------------------------------------------------- headers / footers
+def _is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def remove_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+    """Drop page numbers and running headers/footers.
+
+    Only lines in the top or bottom 10 % of a page are candidates: a page
+    number there, or a text that recurs (digits ignored) on at least half of
+    the pages."""
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
+
+    def in_margin(line: Line, height: float) -> bool:
+        return line.bottom < 0.1 * height or line.top > 0.9 * height
+
+    counts = Counter()
+    for lines, h in zip(pages, heights):
+        counts.update({key(ln) for ln in lines if in_margin(ln, h)})
+    recurring = {k for k, n in counts.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)}
+    kept = []
+    for lines, h in zip(pages, heights):
+        kept.append([ln for ln in lines if not (in_margin(ln, h) and (_is_page_number(ln.text) or key(ln) in recurring))])
+    return kept
+
+
+# ---------------------------------------------------------------- reading order
+def reading_order(lines: list[Line], width: float) -> list[Line]:
+    """Lines of one page in reading order, two-column stretches column by column.
+
+    Walking down the page, a line that crosses the middle gutter closes a band;
+    inside a band, the left column's lines come before the right column's."""
+    lines = sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    mid = width / 2
+    left = [ln for ln in lines if ln.x1 < mid]
+    right = [ln for ln in lines if ln.x0 > mid]
+    two_columns = len(left) >= 5 and len(right) >= 5 and min(len(left), len(right)) >= 0.3 * len(lines)
+    if not two_columns:
+        return lines
+    ordered: list[Line] = []
+    band: list[Line] = []
+    for ln in lines:
+        if ln.x0 < mid < ln.x1:
+            ordered += [x for x in band if x.x1 < mid] + [x for x in band if x.x1 >= mid]
+            band = []
+            ordered.append(ln)
+        else:
+            band.append(ln)
+    ordered += [x for x in band if x.x1 < mid] + [x for x in band if x.x1 >= mid]
+    return ordered
+
+
+# ---------------------------------------------------------------- paragraphs
+@dataclass
+class TextBlock:
+    kind: str  # heading / paragraph
+    lines: list[Line]
+    level: int | None = None
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for ln in self.lines:
+            t = ln.text.strip()
+            if out and _ASCII_WORD.match(out[-1]) and _ASCII_WORD.match(t[:1]) and not _CJK.match(out[-1]):
+                out += " "
+            out += t
+        return out
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def bbox(self) -> BBox:
+        first = [ln for ln in self.lines if ln.page == self.page]
+        return (min(ln.x0 for ln in first), min(ln.top for ln in first), max(ln.x1 for ln in first), max(ln.bottom for ln in first))
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+
+def heading_level(text: str, centered: bool) -> int | None:
+    """1 for a part heading (一、…), 2 for a subsection heading ((一)…) standing alone.
+
+    A heading is short and has no sentence end; "（一）主动公开方面。按照…" is a paragraph."""
+    t = text.strip()
+    if len(t) > 40 or re.search(r"[。；;：:]\S", t):
+        return None
+    if PART_HEADING.match(t):
+        return 1
+    if SUB_HEADING.match(t) and not t.endswith("。"):
+        return 2
+    return None
+
+
+@dataclass
+class Margins:
+    left: float
+    right: float
+    size: float
+
+
+def body_margins(lines: list[Line]) -> Margins:
+    """The text column's usual left and right edges and character size."""
+    if not lines:
+        return Margins(0, 0, 10)
+    size = statistics.median(ln.size for ln in lines)
+    lefts = Counter(round(ln.x0) for ln in lines)
+    rights = Counter(round(ln.x1) for ln in lines)
+    left = min(x for x, n in lefts.items() if n >= max(2, 0.1 * len(lines))) if len(lines) > 3 else min(lefts)
+    right = max(x for x, n in rights.items() if n >= max(2, 0.1 * len(lines))) if len(lines) > 3 else max(rights)
+    return Margins(left, right, size)
+
+
+def build_blocks(ordered: list[Line], margins: Margins, page_width: float) -> list[TextBlock]:
+    """Join lines into paragraphs and headings.
+
+    A new paragraph starts after a short line, at an indented line, after a
+    wide vertical gap, and around headings.  Paragraphs continue across pages."""
+    blocks: list[TextBlock] = []
+    prev: Line | None = None
+    for ln in ordered:
+        size = max(margins.size, 1.0)
+        centered = abs((ln.x0 + ln.x1) / 2 - page_width / 2) < 2 * size and ln.x0 > margins.left + 2 * size
+        level = heading_level(ln.text, centered)
+        if level is None and centered and not blocks:
+            level = 0  # a centred line before any body text: the report title
+        starts_new = (
+            prev is None
+            or level is not None
+            or (blocks and blocks[-1].kind == "heading")
+            or ln.x0 > margins.left + 1.2 * size  # first-line indent
+            or prev.x1 < margins.right - 2.5 * size  # previous line ended early
+            or (ln.page == prev.page and ln.top - prev.bottom > 1.6 * max(prev.bottom - prev.top, size))
+            or (ln.page == prev.page and abs(ln.size - prev.size) > 1.5)
+        )
+        if level == 0 and blocks and blocks[-1].kind == "heading" and blocks[-1].level == 0 and ln.page == prev.page:
+            blocks[-1].lines.append(ln)  # a title printed on two lines
+        elif starts_new:
+            blocks.append(TextBlock("heading" if level is not None else "paragraph", [ln], level))
+        else:
+            blocks[-1].lines.append(ln)
+        prev = ln
+    return blocks
