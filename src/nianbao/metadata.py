@@ -1,0 +1,76 @@
+"""Report metadata: agency, year and title from the title, preamble or file name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Document
+
+_TITLE_WORDS = re.compile(r"政府信息公开(工作)?(年度)?报告|信息公开年报|年度报告")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+_YEAR_CN = {"二〇": "20", "二零": "20"}
+
+
+@dataclass
+class Metadata:
+    title: str | None
+    agency: str | None
+    year: int | None
+
+
+def _title(doc: Document) -> str | None:
+    for key in ("article_title", "title", "标题"):
+        t = doc.meta.get(key)
+        if t and _TITLE_WORDS.search(t):
+            return re.split(r"[_|｜]| - ", t)[0].strip()
+    # The first short lines of the body (a title is often split over two lines).
+    lines = []
+    for b in doc.blocks[:6]:
+        if b.kind == "table" or len(b.text) > 60 or "。" in b.text:
+            if lines:
+                break
+            continue
+        lines.append(b.text.strip())
+        if _TITLE_WORDS.search("".join(lines)):
+            return "".join(lines)
+    return None
+
+
+def extract(doc: Document, path: str | Path | None = None) -> Metadata:
+    title = _title(doc)
+    year = None
+    agency = None
+    if title:
+        t = title
+        for cn, digits in _YEAR_CN.items():
+            t = t.replace(cn, digits)
+        m = _YEAR.search(t)
+        if m:
+            year = int(m.group(1))
+            before = t[: m.start()].strip(" 　《")
+            after = t[m.end():]
+            if before:
+                agency = before
+            else:
+                am = re.match(r"\s*(.+?)(?:政府信息公开|信息公开)", after)
+                agency = am.group(1).strip() if am and am.group(1).strip() else None
+        else:
+            am = re.match(r"\s*(.+?)(?:政府信息公开|信息公开)", t)
+            agency = am.group(1).strip() if am else None
+    if year is None:
+        m = re.search(r"统计期限.{0,4}?((?:19|20)\d{2})\s*年", doc.text[:3000]) or re.search(
+            r"((?:19|20)\d{2})\s*年度?(?:政府)?信息公开", doc.text[:3000]
+        )
+        if m:
+            year = int(m.group(1))
+    if year is None and path is not None:
+        m = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", Path(path).name)
+        if m:
+            year = int(m.group(1))
+    if not agency:
+        agency = doc.meta.get("发布机构") or None
+    if agency:
+        agency = re.sub(r"\s+", "", agency).strip("《》“”\"")
+    return Metadata(title=title, agency=agency or None, year=year)

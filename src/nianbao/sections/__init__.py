@@ -1,0 +1,219 @@
+"""Sections: split the narrative into the preamble and the six parts, and paragraphs.
+
+Entry points: ``segment(doc) -> (parts, paragraphs)`` and
+``classify(paragraphs)`` (labels each paragraph with the trained classifier,
+or with the report's own headings when no model is installed).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+
+from ..ingest.textutil import compact
+from ..model import Document, Paragraph, Part, Provenance
+
+# Part titles in the national template and their common variants (legacy reports included).
+PART_TITLES: dict[int, str] = {
+    1: r"总体情况|概述|基本情况|工作概况",
+    2: r"主动公开(政府)?信息(的)?情况|主动公开政府信息",
+    3: r"收到和处理政府信息公开申请|依申请公开(政府)?信息(的)?情况|依申请公开(工作)?情况|政府信息依申请公开",
+    4: r"行政复议、?(提起)?行政诉讼|行政复议和行政诉讼|复议、诉讼",
+    5: r"存在的?主要问题|主要问题及改进|问题和改进|不足和改进|存在问题",
+    6: r"其他需要报告的事项|其他事项|收费及减免|收费和减免",
+}
+_NUM = "一二三四五六七八九十"
+# No look-behind: copied pages glue headings to the figures before them ("52元三、收到…").
+_PART_HEAD = re.compile(rf"(?<![第{_NUM}])(?:第?([{_NUM}])[、.．]|第([{_NUM}])部分[、.．：:]?)\s*")
+_SUB_HEAD = re.compile(rf"(?:^|(?<=[。；：:！？\s]))[（(]([{_NUM}]+)[)）]\s*")
+_SUB_END = re.compile(r"方面|情况|措施|问题|工作|建设|保障|管理|公开|平台|监督|考核|培训|事项|改进|评议|追究")
+_TABLE_TEXT = re.compile(r"第二十条第|本年新收|上年结转|本年度办理结果|结果维持|结果纠正|信息内容|本年制发件数|申请人情况")
+
+
+@dataclass
+class _Unit:
+    text: str
+    start: int
+    kind: str  # heading / paragraph
+    page: int | None = None
+    bbox: tuple | None = None
+
+
+def part_of_heading(text: str) -> int | None:
+    """Part number (1..6) of a numbered top-level heading, by its title words."""
+    t = compact(text)
+    if not re.match(rf"^(第?[{_NUM}][、.．]|第[{_NUM}]部分)", t) or len(t) > 45:
+        return None
+    head = t[:30]
+    for number, pattern in PART_TITLES.items():
+        if re.search(pattern, head):
+            return number
+    return None
+
+
+def _numeral(text: str) -> int:
+    m = re.match(rf"\s*第?([{_NUM}])", text)
+    return _NUM.index(m.group(1)) + 1 if m else 0
+
+
+def _split_inline(text: str, start: int) -> list[_Unit]:
+    """Cut a long run of text (copied pages often lose their line breaks) at part and
+    subsection headings."""
+    cuts: list[tuple[int, int]] = []  # (heading start, heading end)
+    for m in _PART_HEAD.finditer(text):
+        rest = text[m.end(): m.end() + 30]
+        for pattern in PART_TITLES.values():
+            pm = re.match(rf"[^。；]{{0,12}}?(?:{pattern})[^。；\s]{{0,14}}?(情况|事项|措施)?", rest)
+            if pm:
+                end = m.end() + pm.end()
+                if end < len(text) and text[end] in "：:。":
+                    end += 1
+                cuts.append((m.start(), end))
+                break
+    for m in _SUB_HEAD.finditer(text):
+        window = text[m.end(): m.end() + 14]
+        window = re.split(r"[，。；：:、,\s]", window)[0] if re.search(r"[，。；：:、,\s]", window) else window
+        ends = [e.end() for e in _SUB_END.finditer(window)]
+        if not ends:
+            continue
+        end = m.end() + max(ends)
+        if end < len(text) and text[end] in "：:。；":
+            end += 1
+        cuts.append((m.start(), end))
+    if not cuts:
+        return [_Unit(text, start, "paragraph")]
+    cuts.sort()
+    units: list[_Unit] = []
+    pos = 0
+    for hs, he in cuts:
+        if hs < pos:
+            continue
+        if text[pos:hs].strip():
+            seg = text[pos:hs]
+            lead = len(seg) - len(seg.lstrip())
+            units.append(_Unit(seg.strip(), start + pos + lead, "paragraph"))
+        units.append(_Unit(text[hs:he].strip(), start + hs, "heading"))
+        pos = he
+    if text[pos:].strip():
+        seg = text[pos:]
+        lead = len(seg) - len(seg.lstrip())
+        units.append(_Unit(seg.strip(), start + pos + lead, "paragraph"))
+    return units
+
+
+def _units(doc: Document) -> list[_Unit]:
+    units: list[_Unit] = []
+    for b in doc.blocks:
+        if b.kind == "table":
+            continue
+        start = b.prov.start if b.prov.start is not None else 0
+        if b.kind == "heading":
+            units.append(_Unit(b.text, start, "heading", b.prov.page, b.prov.bbox))
+            continue
+        # A block holding headings inline (copied one-line pages) is cut at them.
+        if len(b.text) > 200 or _PART_HEAD.search(b.text) or _SUB_HEAD.match(b.text):
+            pieces = _split_inline(b.text, start)
+        else:
+            pieces = [_Unit(b.text, start, "paragraph")]
+        for p in pieces:
+            p.page, p.bbox = b.prov.page, b.prov.bbox
+        units.extend(pieces)
+    return units
+
+
+def _is_title(text: str) -> bool:
+    return len(text) <= 60 and "。" not in text and bool(re.search(r"年度?报告|年$|政府信息公开工作", text))
+
+
+def segment(doc: Document) -> tuple[list[Part], list[Paragraph]]:
+    """The report's parts and its narrative paragraphs, in reading order."""
+    units = _units(doc)
+    parts: list[Part] = []
+    paragraphs: list[Paragraph] = []
+    current, subsection, last_numeral = 0, None, 0
+    seen_body = False
+    text_end = len(doc.text)
+
+    def open_part(number: int, title: str, start: int) -> None:
+        if parts:
+            parts[-1].end = start
+        parts.append(Part(number=number, title=title, start=start, end=text_end))
+
+    open_part(0, "", 0)
+    for u in units:
+        number = part_of_heading(u.text) if (u.kind == "heading" or len(u.text) <= 45) else None
+        numeral = _numeral(u.text)
+        # Headings must count upwards: a "三、" inside a table or list is not a part.
+        if number is not None and numeral > last_numeral:
+            current, subsection, last_numeral = number, None, numeral
+            open_part(number, u.text, u.start)
+            continue
+        if u.kind == "heading" or (_SUB_HEAD.match(u.text) and len(u.text) <= 30 and "。" not in u.text):
+            subsection = u.text
+            continue
+        if not seen_body and current == 0 and _is_title(u.text):
+            continue  # the report's title lines
+        seen_body = True
+        if current in (2, 3, 4) and _TABLE_TEXT.search(u.text):
+            continue  # table text copied into the narrative: the tables stage reads it
+        paragraphs.append(Paragraph(
+            text=u.text, part=current, index=len(paragraphs), subsection=subsection,
+            prov=Provenance(start=u.start, end=u.start + len(u.text), page=u.page, bbox=u.bbox),
+        ))
+    # Drop an empty preamble part.
+    if len(parts) > 1 and parts[0].end == 0:
+        parts.pop(0)
+    return parts, paragraphs
+
+
+# ------------------------------------------------------------ labels
+
+_SUBSECTION_LABELS = (
+    (r"主动公开", "proactive"),
+    (r"依申请", "on_request"),
+    (r"信息管理|资源.*管理|平台建设|监督|保障|考核|评议|追究|培训|组织|机制|制度", "management"),
+    (r"存在.*问题|主要问题|问题", "problem"),
+    (r"改进|措施|下一步|计划|打算", "measure"),
+)
+
+
+def heading_label(p: Paragraph) -> str | None:
+    """The label a paragraph's own headings imply (weak label), or None."""
+    sub = compact(p.subsection or "")
+    if p.part == 0:
+        return "preamble"
+    if p.part == 6:
+        return "other"
+    if p.part in (2, 3, 4):
+        return {2: "proactive", 3: "on_request", 4: "on_request"}[p.part]
+    for pattern, label in _SUBSECTION_LABELS:
+        if sub and re.search(pattern, sub):
+            if p.part == 5 and label not in ("problem", "measure"):
+                continue
+            return label
+    if p.part == 5:
+        return "measure" if re.match(r"^(下一步|\d{4}年.{0,6}将|今后)", p.text) else None
+    if p.part == 1:
+        return "overview"
+    return None
+
+
+def classify(paragraphs: list[Paragraph]) -> None:
+    """Label every paragraph in place (label, score)."""
+    if not paragraphs:
+        return
+    try:
+        from .classifier import label_paragraphs
+    except ImportError:
+        label_paragraphs = None
+    if label_paragraphs is not None:
+        label_paragraphs(paragraphs)
+        return
+    warnings.warn("no paragraph classifier installed: paragraphs labelled from their headings only", stacklevel=2)
+    for p in paragraphs:
+        p.label = heading_label(p) or "other"
+        p.score = None
+
+
+__all__ = ["segment", "classify", "heading_label", "part_of_heading", "PART_TITLES"]
