@@ -34,7 +34,7 @@ class Char:
     top: float
     x1: float
     bottom: float
-    size: float
+    size: float  # font height in page units
 
 
 @dataclass
@@ -98,9 +98,13 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageText:
             continue
         ch = fix_chars(chr(code))
         left, bottom, right, top = textpage.get_charbox(i)
+        # The loose box spans the font's ascent..descent in page units: a size that
+        # is the same for every glyph of a line (the nominal font size is not in
+        # page units when the producer scales the text matrix, as Chromium does).
+        _, loose_bottom, _, loose_top = textpage.get_charbox(i, loose=True)
         if ch.isspace():
             ch = " "
-        chars.append(Char(ch, left, height - top, right, height - bottom, pdfium_c.FPDFText_GetFontSize(raw, i)))
+        chars.append(Char(ch, left, height - top, right, height - bottom, loose_top - loose_bottom))
     textpage.close()
     n_images = n_paths = 0
     for obj in page.get_objects(max_depth=2):
@@ -117,35 +121,58 @@ def _inside(c: Char, box: BBox, pad: float = 1.0) -> bool:
 
 
 def page_lines(page: PageText, exclude: list[BBox] = ()) -> list[Line]:
-    """Group a page's characters into line segments, leaving out table areas.
+    """A page's line segments, leaving out the characters inside table areas."""
+    chars = [c for c in page.chars if not any(_inside(c, b) for b in exclude)]
+    return group_lines(chars, page.number)
 
-    A line is split where the horizontal gap is wider than three characters:
-    that separates columns and stray fragments."""
-    chars = [c for c in page.chars if c.text != " " and not any(_inside(c, b) for b in exclude)]
-    spaces = [c for c in page.chars if c.text == " "]
-    chars.sort(key=lambda c: ((c.top + c.bottom) / 2, c.x0))
+
+def group_lines(chars: list[Char], page: int, split_gap: float = 3.0) -> list[Line]:
+    """Group characters into line segments.
+
+    Rows are formed from full-height characters; small marks (quotes, commas,
+    dots) join the row their centre falls in.  A row is split where the
+    horizontal gap is wider than ``split_gap`` characters: that separates
+    columns and stray fragments."""
+    spaces = [c for c in chars if c.text == " "]
+    chars = [c for c in chars if c.text != " "]
+    if not chars:
+        return []
+    def is_tall(c: Char) -> bool:
+        return c.bottom - c.top >= 0.45 * (c.size or c.bottom - c.top)
+
+    size = statistics.median(c.size or (c.bottom - c.top) for c in chars)
+    tall = sorted((c for c in chars if is_tall(c)), key=lambda c: ((c.top + c.bottom) / 2, c.x0))
+    small = [c for c in chars if not is_tall(c)]
     rows: list[list[Char]] = []
-    for c in chars:
+    spans: list[list[float]] = []  # [top, bottom] of each row
+    for c in tall:
         mid = (c.top + c.bottom) / 2
-        if rows:
-            last = rows[-1]
-            top = statistics.median(x.top for x in last[-8:])
-            bottom = statistics.median(x.bottom for x in last[-8:])
-            if top - 1 <= mid <= bottom + 1:
-                last.append(c)
-                continue
+        if rows and spans[-1][0] - 1 <= mid <= spans[-1][1] + 1:
+            rows[-1].append(c)
+            spans[-1] = [min(spans[-1][0], c.top), max(spans[-1][1], c.bottom)] if len(rows[-1]) < 3 else spans[-1]
+            continue
         rows.append([c])
+        spans.append([c.top, c.bottom])
+    for c in small:
+        mid = (c.top + c.bottom) / 2
+        best = min(range(len(spans)), key=lambda i: 0 if spans[i][0] - 1 <= mid <= spans[i][1] + 1 else min(abs(mid - spans[i][0]), abs(mid - spans[i][1])), default=None)
+        if best is not None and spans[best][0] - size <= mid <= spans[best][1] + size:
+            rows[best].append(c)
+        else:
+            rows.append([c])
+            spans.append([c.top, c.bottom])
+    order = sorted(range(len(rows)), key=lambda i: spans[i][0])
     lines: list[Line] = []
-    for row in rows:
-        row.sort(key=lambda c: c.x0)
+    for i in order:
+        row = sorted(rows[i], key=lambda c: c.x0)
         seg: list[Char] = [row[0]]
         for prev, c in zip(row, row[1:]):
-            size = max(prev.size, c.size, prev.bottom - prev.top, 1.0)
-            if c.x0 - prev.x1 > 3 * size:
-                lines.append(_make_line(page.number, seg, spaces))
+            gap_unit = max(prev.size, c.size, prev.bottom - prev.top, 1.0)
+            if c.x0 - prev.x1 > split_gap * gap_unit:
+                lines.append(_make_line(page, seg, spaces))
                 seg = []
             seg.append(c)
-        lines.append(_make_line(page.number, seg, spaces))
+        lines.append(_make_line(page, seg, spaces))
     return lines
 
 
@@ -157,7 +184,8 @@ def _make_line(page: int, chars: list[Char], spaces: list[Char]) -> Line:
         gap = c.x0 - prev.x1
         if _ASCII_WORD.match(prev.text) and _ASCII_WORD.match(c.text):
             printed_space = any(prev.x1 - 0.5 <= s.x0 and s.x1 <= c.x0 + 0.5 and s.top < c.bottom and s.bottom > c.top for s in spaces)
-            if printed_space or gap > 0.2 * size:
+            # Digits are never split by a mere gap (justified or mixed-font runs widen it).
+            if printed_space or (gap > 0.25 * size and not (prev.text.isdigit() and c.text.isdigit())):
                 out.append(" ")
         elif prev.text in ",;:" and _ASCII_WORD.match(c.text) and gap > 0.2 * size:
             out.append(" ")

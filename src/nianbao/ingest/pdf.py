@@ -1,0 +1,185 @@
+"""Born-digital PDF reports -> Document (format "pdf").
+
+The text layer comes from pdfium for every page (fast); camelot runs only on
+the pages whose text shows the standard tables (see pdf_tables).  Blocks come
+out in reading order with page and bounding box; running headers, footers and
+page numbers are dropped; radical code points are repaired (charfix).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import IngestError
+from ..model import Block, Document, Provenance
+from .pdf_tables import RawTable, join_continued, read_tables, table_pages, table_text, to_grid
+from .pdf_text import (
+    Line,
+    PageText,
+    TextBlock,
+    body_margins,
+    build_blocks,
+    page_lines,
+    read_page,
+    reading_order,
+    remove_running_lines,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["load_pdf"]
+
+
+def _open(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise IngestError(
+                "this PDF is encrypted (password-protected) and cannot be read; "
+                "save an unprotected copy (or print it to PDF) and check that file"
+            ) from exc
+        raise IngestError(
+            f"this PDF is damaged or not a PDF ({exc}); download it again or re-save it with a PDF viewer"
+        ) from exc
+
+
+def _page_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7] -> "1-3, 7"."""
+    out: list[str] = []
+    for n in numbers:
+        if out and out[-1].split("-")[-1] == str(n - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return ", ".join(out)
+
+
+def _read_pages(pdf: pdfium.PdfDocument, doc: Document) -> list[PageText]:
+    pages = []
+    for i in range(len(pdf)):
+        try:
+            page = pdf[i]
+            pages.append(read_page(page, i + 1))
+            page.close()
+        except pdfium.PdfiumError as exc:
+            doc.warn("pdf-page-damaged", f"page {i + 1} is damaged and could not be read ({exc})", page=i + 1)
+            pages.append(PageText(i + 1, 595.0, 842.0, []))
+    return pages
+
+
+def _warn_unreadable(pages: list[PageText], doc: Document) -> None:
+    scanned = [p.number for p in pages if not p.chars and p.n_images]
+    if scanned:
+        doc.warn(
+            "pdf-scanned",
+            f"page(s) {_page_ranges(scanned)} of {len(pages)} have no text layer (scanned images) and could not be "
+            "read; figures on them are missing. Run OCR on the PDF (e.g. ocrmypdf) and check the result.",
+            page=scanned[0],
+        )
+    if not any(p.chars for p in pages):
+        doc.warn("pdf-no-text", "this PDF has no readable text at all; nothing could be extracted")
+
+
+def load_pdf(path: Path, data: bytes) -> Document:
+    """Read a born-digital PDF report into a Document; never crashes on a bad page."""
+    pdf = _open(data)
+    doc = Document(source=str(path), format="pdf")
+    try:
+        pages = _read_pages(pdf, doc)
+        doc.meta["pages"] = len(pages)
+        producer = pdf.get_metadata_dict().get("Producer")
+        if producer:
+            doc.meta["producer"] = producer
+    finally:
+        pdf.close()
+    _warn_unreadable(pages, doc)
+
+    raw_lines = [page_lines(p) for p in pages]
+    candidates = table_pages(pages, raw_lines)
+    doc.meta["table_pages"] = candidates
+    tables: list[RawTable] = []
+    if candidates:
+        source: Path | bytes = path if path.is_file() else data
+        try:
+            tables = read_tables(source, pages, candidates)
+        except Exception as exc:  # camelot/pdfminer failure: keep the text, say the tables are missing
+            log.debug("camelot failed on %s", path, exc_info=True)
+            doc.warn(
+                "pdf-tables-unreadable",
+                f"the tables on page(s) {_page_ranges(candidates)} could not be read ({type(exc).__name__}: {exc}); "
+                "their figures are missing",
+                page=candidates[0],
+            )
+    boxes: dict[int, list] = {}
+    for t in tables:
+        boxes.setdefault(t.page, []).append(t.bbox)
+    lines = [page_lines(p, boxes[p.number]) if p.number in boxes else raw for p, raw in zip(pages, raw_lines)]
+    lines = remove_running_lines(lines, [p.height for p in pages])
+    lines_by_page = {p.number: ls for p, ls in zip(pages, lines)}
+    tables = join_continued(tables, lines_by_page)
+    _assemble(doc, pages, lines, tables)
+    return doc
+
+
+def _assemble(doc: Document, pages: list[PageText], lines: list[list[Line]], tables: list[RawTable]) -> None:
+    """Blocks in reading order: each page's lines, with tables placed at their position."""
+    margins = body_margins([ln for page_lines in lines for ln in page_lines])
+    width = max((p.width for p in pages), default=595.0)
+    items: list[Line | RawTable] = []
+    for page, page_lines in zip(pages, lines):
+        ordered: list[Line | RawTable] = list(reading_order(page_lines, page.width))
+        for t in (t for t in tables if t.page == page.number):
+            at = next((i for i, x in enumerate(ordered) if isinstance(x, Line) and x.top >= t.bbox[1]), len(ordered))
+            ordered.insert(at, t)
+        items += ordered
+    run: list[Line] = []
+    for item in items + [None]:
+        if isinstance(item, Line):
+            run.append(item)
+            continue
+        for block in build_blocks(run, margins, width):
+            _add_text_block(doc, block)
+        run = []
+        if item is not None:
+            _add_table(doc, item)
+    doc.text = doc.text.rstrip("\n")
+    titles = [b.text for b in doc.blocks if b.kind == "heading" and b.level == 0]
+    if titles:
+        doc.meta["title"] = titles[0]
+
+
+def _append_text(doc: Document, text: str) -> tuple[int, int]:
+    start = len(doc.text)
+    doc.text += text + "\n"
+    return start, start + len(text)
+
+
+def _add_text_block(doc: Document, block: TextBlock) -> None:
+    text = block.text
+    if not text:
+        return
+    start, end = _append_text(doc, text)
+    prov = Provenance(start=start, end=end, page=block.page, bbox=tuple(round(v, 2) for v in block.bbox))
+    doc.blocks.append(Block(block.kind, text, prov, level=block.level))
+
+
+def _add_table(doc: Document, table: RawTable) -> None:
+    rows = to_grid(table)
+    if not rows:
+        return
+    index = len(doc.blocks)
+    for row in rows:
+        for cell in row:
+            cell.prov.table = index
+            if cell.prov.bbox:
+                cell.prov.bbox = tuple(round(v, 2) for v in cell.prov.bbox)
+    text = table_text(rows)
+    start, end = _append_text(doc, text)
+    prov = Provenance(start=start, end=end, page=table.page, bbox=tuple(round(v, 2) for v in table.bbox))
+    doc.blocks.append(Block("table", text, prov, rows=rows))

@@ -1,0 +1,336 @@
+"""Tables of a PDF report with camelot, only on the pages that can hold one.
+
+1. ``table_pages`` picks the pages whose text layer shows the standard tables'
+   row labels or column headers in short, cell-like line segments (cheap:
+   pdfium text that was read anyway).
+2. ``read_tables`` runs camelot on those pages only: ``lattice`` with the
+   render-free ``engine="vector"`` where the page draws rules, ``network``
+   where it does not (or where lattice finds nothing); ``split_text=True`` so
+   numbers glued to labels land in their own cells.
+3. Merged cells are rebuilt from the missing rules between camelot's cells,
+   and ``to_grid`` lays them onto one grid (spans repeated, ``origin`` False on
+   the copies).
+4. ``join_continued`` joins a table that ends a page with the table that
+   starts the next page (a T3 split across pages), dropping a repeated header.
+
+All boxes here are top-based (x0, top, x1, bottom) in PDF points.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Cell, Provenance
+from .charfix import fix_chars
+from .pdf_text import BBox, Char, Line, PageText, group_lines
+
+log = logging.getLogger(__name__)
+
+# Words printed in the standard tables' labels and headers (T2, T3, T4).
+TABLE_MARKERS = (
+    "第二十条", "信息内容", "本年制发", "现行有效", "处理决定", "行政许可", "行政处罚", "行政强制", "行政事业性收费",
+    "规范性文件", "本年新收", "上年结转", "本年度办理结果", "予以公开", "部分公开", "不予公开", "国家秘密",
+    "第三方合法权益", "过程性信息", "执法案卷", "无法提供", "不掌握", "另行制作", "不予处理", "信访举报", "重复申请",
+    "公开出版物", "大量反复", "其他处理", "逾期不补正", "缴纳费用", "结转下年度", "自然人", "商业企业", "科研机构",
+    "社会公益组织", "法律服务机构", "申请人情况", "行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结",
+    "未经复议", "复议后起诉", "总计",
+)
+_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?$")
+_CJK_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])")
+
+
+def table_pages(pages: list[PageText], lines: list[list[Line]]) -> list[int]:
+    """Page numbers whose cell-like line segments carry at least three table markers,
+    plus pages with many short numeric segments right after such a page (a continued table)."""
+    found: list[int] = []
+    for page, page_lines in zip(pages, lines):
+        if not page_lines:
+            continue
+        width = max(ln.x1 for ln in page_lines) - min(ln.x0 for ln in page_lines)
+        short = [re.sub(r"\s", "", ln.text) for ln in page_lines if ln.x1 - ln.x0 < 0.6 * width]
+        text = "".join(short)
+        markers = {m for m in TABLE_MARKERS if m in text}
+        if len(markers) >= 3 or (found and found[-1] == page.number - 1 and _opens_with_table(page, page_lines)):
+            found.append(page.number)
+    return found
+
+
+def _opens_with_table(page: PageText, lines: list[Line]) -> bool:
+    """Whether a page may continue the previous page's table: it draws rules, or its
+    first line is mostly figures (a table's last rows carried over)."""
+    if page.n_paths >= 8:
+        return True
+    first = re.sub(r"\s", "", min(lines, key=lambda ln: ln.top).text)
+    return sum(ch.isdigit() for ch in first) >= 0.4 * len(first)
+
+
+@dataclass
+class RawCell:
+    """A cell as printed (spans merged), with its text."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str
+    page: int
+
+
+@dataclass
+class RawTable:
+    """One printed table, possibly in several parts (one part per page)."""
+
+    parts: list[list[RawCell]]
+    pages: list[int]
+    bboxes: list[BBox]
+    flavor: str
+    header_rows_dropped: int = 0
+
+    @property
+    def page(self) -> int:
+        return self.pages[0]
+
+    @property
+    def bbox(self) -> BBox:
+        return self.bboxes[0]
+
+
+def clean_cell_text(text: str) -> str:
+    """Cell text as a reader sees it: radicals repaired, wrapped lines joined."""
+    parts = [p.strip() for p in fix_chars(text).splitlines() if p.strip()]
+    out = ""
+    for p in parts:
+        if out and re.match(r"[A-Za-z0-9]", out[-1]) and re.match(r"[A-Za-z]", p[0]):
+            out += " "
+        out += p
+    return _CJK_SPACE.sub("", out)
+
+
+def _camelot_cells(table, page: PageText, merge_spans: bool) -> list[RawCell]:
+    """camelot's cell geometry as RawCells, text filled from the page's own characters.
+
+    With ``merge_spans`` the cells between which no rule is drawn are merged
+    into one (a spanning cell).  The text comes from pdfium's characters (radicals
+    already repaired) by position, so text above or beside the table never leaks
+    into a cell and a number printed next to a label keeps its own cell."""
+    grid = table.cells
+    n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
+    parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    if merge_spans:
+        for r in range(n_rows):
+            for c in range(n_cols):
+                cell = grid[r][c]
+                if c + 1 < n_cols and not cell.right and not grid[r][c + 1].left:
+                    union((r, c), (r, c + 1))
+                if r + 1 < n_rows and not cell.bottom and not grid[r + 1][c].top:
+                    union((r, c), (r + 1, c))
+    h = page.height
+    col_x = [x for x, _ in table.cols] + [table.cols[-1][1]]
+    row_y = [h - y for y, _ in table.rows] + [h - table.rows[-1][1]]
+    members: dict[tuple[int, int], list[Char]] = {}
+    for ch in page.chars:
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+        if not (col_x[0] <= cx <= col_x[-1] and row_y[0] <= cy <= row_y[-1]):
+            continue
+        c = min(max(bisect.bisect_right(col_x, cx) - 1, 0), n_cols - 1)
+        r = min(max(bisect.bisect_right(row_y, cy) - 1, 0), n_rows - 1)
+        members.setdefault(find((r, c)), []).append(ch)
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for pos in parent:
+        groups.setdefault(find(pos), []).append(pos)
+    cells = []
+    for root, positions in groups.items():
+        rs = [r for r, _ in positions]
+        cs = [c for _, c in positions]
+        box = (col_x[min(cs)], row_y[min(rs)], col_x[max(cs) + 1], row_y[max(rs) + 1])
+        cells.append(RawCell(*box, cell_text(members.get(root, []), page.number), page.number))
+    return cells
+
+
+def cell_text(chars: list[Char], page: int) -> str:
+    """A cell's characters as one string: wrapped lines joined as a reader reads them."""
+    return clean_cell_text("\n".join(ln.text for ln in group_lines(chars, page, split_gap=1e9)))
+
+
+def read_tables(source: Path | bytes, pages: list[PageText], numbers: list[int]) -> list[RawTable]:
+    """camelot on the given pages: lattice (vector rules, no rendering) where rules are
+    drawn, network otherwise; a ruled page where lattice finds nothing falls back to network."""
+    import camelot
+
+    by_number = {p.number: p for p in pages}
+    ruled = [n for n in numbers if by_number[n].n_paths >= 8]
+    plain = [n for n in numbers if n not in ruled]
+    tables: list[RawTable] = []
+    if ruled:
+        got = _camelot(camelot, source, ruled, "lattice", by_number, engine="vector")
+        tables += got
+        plain += [n for n in ruled if not any(t.page == n for t in got)]
+    if plain:
+        tables += _camelot(camelot, source, sorted(plain), "network", by_number)
+    tables.sort(key=lambda t: (t.page, t.bbox[1]))
+    return tables
+
+
+def _camelot(camelot, source, numbers, flavor, by_number, **kwargs) -> list[RawTable]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # camelot warns for every page without a table
+        found = camelot.read_pdf(
+            source if isinstance(source, bytes) else str(source),
+            pages=",".join(map(str, numbers)),
+            flavor=flavor,
+            split_text=True,
+            suppress_stdout=True,
+            **kwargs,
+        )
+    out = []
+    for t in found:
+        page = int(t.page)
+        height = by_number[page].height
+        cells = _camelot_cells(t, by_number[page], merge_spans=flavor == "lattice")
+        if not t.cells or len(t.cells) * len(t.cells[0]) < 2:
+            continue  # a ruled box around a paragraph, not a table
+        x0, y0, x1, y1 = t._bbox
+        out.append(RawTable([cells], [page], [(x0, height - y1, x1, height - y0)], flavor))
+    return out
+
+
+# ---------------------------------------------------------------- continued tables
+def join_continued(tables: list[RawTable], lines_by_page: dict[int, list[Line]]) -> list[RawTable]:
+    """Join a table that closes a page with a table that opens the next page when their
+    left and right edges agree (same printed table, split by the page break)."""
+    out: list[RawTable] = []
+    for t in tables:
+        prev = out[-1] if out else None
+        if prev is not None and _continues(prev, t, lines_by_page):
+            prev.parts += t.parts
+            prev.pages += t.pages
+            prev.bboxes += t.bboxes
+        else:
+            out.append(RawTable(list(t.parts), list(t.pages), list(t.bboxes), t.flavor))
+    return out
+
+
+def _continues(a: RawTable, b: RawTable, lines_by_page: dict[int, list[Line]]) -> bool:
+    if b.page != a.pages[-1] + 1:
+        return False
+    a_box, b_box = a.bboxes[-1], b.bbox
+    text_after = any(ln.top > a_box[3] for ln in lines_by_page.get(a.pages[-1], []))
+    text_before = any(ln.bottom < b_box[1] for ln in lines_by_page.get(b.page, []))
+    # The right edges agree; the continuation may start further right when a
+    # spanning label column (三、本年度办理结果) is carried over without rules.
+    same_edges = abs(a_box[2] - b_box[2]) < 6 and b_box[0] > min(box[0] for box in a.bboxes) - 6
+    return same_edges and not text_after and not text_before
+
+
+# ---------------------------------------------------------------- grid
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+def to_grid(table: RawTable, tol: float = 3.0) -> list[list[Cell]]:
+    """The full grid of a (possibly multi-page) table: one row per printed row,
+    columns shared by all parts, spanning cells repeated with origin=False."""
+    all_cells = [c for part in table.parts for c in part]
+    col_edges = _cluster([c.x0 for c in all_cells] + [c.x1 for c in all_cells], tol)
+    rows: list[list[Cell]] = []
+    part_rows: list[list[list[Cell]]] = []
+    for part in table.parts:
+        row_edges = _cluster([c.top for c in part] + [c.bottom for c in part], tol)
+        n_rows, n_cols = len(row_edges) - 1, len(col_edges) - 1
+        slots: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
+        for rc in sorted(part, key=lambda c: (c.top, c.x0)):
+            r0, r1 = _index(row_edges, rc.top), _index(row_edges, rc.bottom)
+            c0, c1 = _index(col_edges, rc.x0), _index(col_edges, rc.x1)
+            for r in range(r0, max(r1, r0 + 1)):
+                for c in range(c0, max(c1, c0 + 1)):
+                    if r < n_rows and c < n_cols and slots[r][c] is None:
+                        prov = Provenance(page=rc.page, bbox=(rc.x0, rc.top, rc.x1, rc.bottom))
+                        slots[r][c] = Cell(rc.text, r, c, prov, origin=(r, c) == (r0, c0))
+        page = part[0].page if part else table.page
+        grid_part = []
+        for r, row in enumerate(slots):
+            out_row = []
+            for c, cell in enumerate(row):
+                if cell is None:
+                    box = (col_edges[c], row_edges[r], col_edges[c + 1], row_edges[r + 1])
+                    cell = Cell("", r, c, Provenance(page=page, bbox=box))
+                out_row.append(cell)
+            grid_part.append(out_row)
+        part_rows.append(grid_part)
+    for i, part in enumerate(part_rows):
+        if i > 0:
+            part = part[_repeated_header(part_rows[0], part):]
+            _carry_spans(rows, part)
+        rows += part
+    rows = [row for row in rows if any(c.text for c in row)]
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            cell.row, cell.col = r, c
+            cell.prov.row, cell.prov.col = r, c
+    return rows
+
+
+def _carry_spans(before: list[list[Cell]], part: list[list[Cell]]) -> None:
+    """Continue a label cell that spans down to the page break (三、本年度办理结果) into
+    the continuation's leading rows, where the next page leaves that label cell empty."""
+    if not before:
+        return
+    last = before[-1]
+    row_top = max((x.prov.bbox[1] for x in last if x.prov.bbox), default=0.0)
+    for c, above in enumerate(last):
+        spans_rows = not above.origin or (above.prov.bbox is not None and above.prov.bbox[1] < row_top - 1)
+        if not above.text or not spans_rows or _NUMBER.match(above.text):
+            continue
+        for row in part:
+            cell = row[c]
+            if cell.text or any(_NUMBER.match(x.text) for x in row[: c + 1]):
+                break
+            cell.text, cell.origin, cell.prov = above.text, False, above.prov
+
+
+def _row_key(row: list[Cell]) -> tuple[str, ...]:
+    return tuple(re.sub(r"\s", "", c.text) for c in row)
+
+
+def _repeated_header(first: list[list[Cell]], part: list[list[Cell]]) -> int:
+    """How many leading rows of a continuation repeat the table's first rows."""
+    n = 0
+    while n < min(len(first), len(part), 4) and _row_key(first[n]) == _row_key(part[n]) and any(c.text for c in part[n]):
+        if any(_NUMBER.match(c.text) for c in part[n]):
+            break  # a data row that happens to repeat is still data
+        n += 1
+    return n
+
+
+def table_text(rows: list[list[Cell]]) -> str:
+    """The table as text: one line per row, the row's distinct cells tab-separated."""
+    lines = []
+    for row in rows:
+        lines.append("\t".join(c.text for c in row if c.origin))
+    return "\n".join(lines)
