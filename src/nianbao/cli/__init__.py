@@ -5,7 +5,12 @@ Each command lives in its own module below; importing it registers it.
 
 from __future__ import annotations
 
+import logging
+
 import typer
+
+# jieba announces its dictionary loading on stderr at INFO level.
+logging.getLogger("jieba").setLevel(logging.WARNING)
 
 app = typer.Typer(
     name="nianbao",

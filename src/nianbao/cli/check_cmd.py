@@ -1,0 +1,227 @@
+"""`nianbao check` and `nianbao evaluate`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from . import app
+from ..model import ReportResult
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FILE_ERRORS = 0, 1, 2
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _load_config(path: Optional[Path]):
+    if path is None and Path("nianbao.toml").exists():
+        path = Path("nianbao.toml")
+    if path is None:
+        return None
+    try:
+        from ..reconcile import load_config
+    except ImportError:
+        err.print(f"[yellow]warning:[/] this nianbao cannot read rule settings; {path} ignored")
+        return None
+    return load_config(path)
+
+
+def _check_all(files: list[Path], config, classify: bool) -> list[ReportResult]:
+    from ..pipeline import check
+
+    results = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for f in files:
+            results.append(check(f, classify=classify, config=config))
+    for w in {str(w.message) for w in caught}:
+        err.print(f"[yellow]warning:[/] {escape(w)}")
+    return results
+
+
+def _print_summary(r: ReportResult) -> None:
+    console.rule(f"[bold]{escape(r.source)}")
+    if not r.ok:
+        for m in r.messages:
+            if m.level == "error":
+                console.print(f"[bold red]error:[/] {escape(m.text)}")
+        return
+    console.print(
+        f"agency [bold]{escape(r.agency or '?')}[/]  year [bold]{r.year or '?'}[/]  "
+        f"layout [bold]{r.layout}[/]  format {r.format}"
+    )
+    if r.tables:
+        parts = []
+        for name in ("T2", "T3", "T4"):
+            t = r.tables.get(name)
+            if t is None:
+                parts.append(f"{name} [red]missing[/]")
+                continue
+            extra = f", {len(t.missing_rows)} rows missing" if t.missing_rows else ""
+            parts.append(f"{name} {len(t.figures)} figures ({t.method}{extra})")
+        console.print("tables: " + "; ".join(parts))
+        t3 = r.tables.get("T3")
+        if t3:
+            def v(k: str) -> str:
+                x = t3.value(k)
+                return "?" if x is None else str(x)
+            console.print(
+                f"  T3 新收 {v('new_received.total')} · 上年结转 {v('carried_over.total')} · "
+                f"办结（七）{v('handled_total.total')} · 结转下年度 {v('carried_forward.total')}"
+            )
+    else:
+        console.print("tables: none found")
+    labelled = [p for p in r.paragraphs if p.label]
+    by_part: dict[int, int] = {}
+    for c in r.claims:
+        part = r.paragraphs[c.paragraph].part if c.paragraph is not None and c.paragraph < len(r.paragraphs) else -1
+        by_part[part] = by_part.get(part, 0) + 1
+    console.print(
+        f"narrative: {len(r.parts)} parts, {len(r.paragraphs)} paragraphs"
+        + (f" ({len(labelled)} labelled)" if labelled else "")
+        + f", {len(r.claims)} claims"
+        + (" (" + ", ".join(f"part {k}: {n}" for k, n in sorted(by_part.items()) if k >= 0) + ")" if by_part else "")
+    )
+    for c in r.claims:
+        if c.metric != "other":
+            console.print(f"  claim {escape(c.metric)} = {c.value}{' (approx)' if c.approx else ''}  「{escape(c.text)}」")
+    for m in r.messages:
+        style = _SEVERITY_STYLE.get(m.level, "")
+        console.print(f"[{style}]{m.level}:[/] {escape(m.text)}")
+    if not r.findings:
+        console.print("[green]no findings[/]")
+        return
+    table = Table(show_header=True, header_style="bold", title=f"{len(r.findings)} finding(s)")
+    for col in ("code", "severity", "family", "message", "expected", "found"):
+        table.add_column(col)
+    for f in r.findings:
+        table.add_row(
+            f.code, f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]", f.family, escape(f.message),
+            "" if f.expected is None else str(f.expected), "" if f.found is None else str(f.found),
+        )
+    console.print(table)
+
+
+@app.command()
+def check(
+    files: list[Path] = typer.Argument(..., help="Report files (.txt .html .docx .doc .wps .pdf)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result JSON (gold.md format); an array for several files."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write one <name>.json per file into this folder."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Rule settings (default: ./nianbao.toml if present)."),
+    csv_path: Optional[Path] = typer.Option(None, "--csv", help="Write all findings to this CSV file."),
+    html_path: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report of the findings."),
+    classify: bool = typer.Option(True, "--classify/--no-classify", help="Label paragraphs with the classifier."),
+) -> None:
+    """Read each report, map its tables, extract its claims and check them.
+
+    Exit status: 0 = every file read, no findings; 1 = findings reported;
+    2 = at least one file could not be read (the others are still checked).
+    """
+    cfg = _load_config(config)
+    results = _check_all(files, cfg, classify)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for f, r in zip(files, results):
+            (out / f"{f.stem}.json").write_text(r.to_json(indent=1), encoding="utf-8")
+    if as_json:
+        payload = [r.to_dict() for r in results]
+        sys.stdout.write(json.dumps(payload if len(payload) > 1 else payload[0], ensure_ascii=False, indent=1) + "\n")
+    else:
+        for r in results:
+            _print_summary(r)
+    if csv_path or html_path:
+        from ..reconcile import report
+
+        if csv_path:
+            report.findings_to_csv(results, csv_path)
+        if html_path:
+            html_path.write_text(report.render_html(results), encoding="utf-8")
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        err.print(f"[bold red]{escape(r.source)}:[/] " + "; ".join(escape(m.text) for m in r.messages if m.level == "error"))
+    if failed:
+        raise typer.Exit(EXIT_FILE_ERRORS)
+    raise typer.Exit(EXIT_FINDINGS if any(r.findings for r in results) else EXIT_OK)
+
+
+def _fmt(x) -> str:
+    return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+@app.command()
+def evaluate(
+    paths: list[Path] = typer.Argument(..., help="Labelled report folders (gold.md), folders of them, or labels .jsonl files."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Rule settings for the checks."),
+) -> None:
+    """Score nianbao against labelled data: table cells, claims, findings, paragraph labels."""
+    from ..evaluate import evaluate_folders, find_labelled
+    from ..pipeline import check as run_check
+
+    scores: dict = {}
+    for p in [p for p in paths if p.suffix == ".jsonl"]:
+        head = p.open(encoding="utf-8").readline()
+        if '"sentence"' in head:
+            from ..claims.evaluate import evaluate_labels as claims_eval
+
+            scores[str(p)] = claims_eval(p)
+        else:
+            from ..sections.classifier import evaluate_labels as para_eval
+
+            scores[str(p)] = para_eval(p)
+    folders = find_labelled([p for p in paths if p.suffix != ".jsonl"])
+    if folders:
+        cfg = _load_config(config)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            summary = evaluate_folders(folders, lambda f: run_check(f, config=cfg)).as_dict()
+        scores["reports"] = summary
+    elif not scores:
+        err.print("[red]no labelled data found:[/] give folders holding gold.json (see gold.md) or labels .jsonl files")
+        raise typer.Exit(2)
+    if as_json:
+        sys.stdout.write(json.dumps(scores, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    for name, s in scores.items():
+        if name != "reports":
+            console.rule(f"[bold]{escape(name)}")
+            console.print_json(json.dumps(s, ensure_ascii=False, default=str))
+    if "reports" not in scores:
+        return
+    s = scores["reports"]
+    t = Table(title="per report", header_style="bold")
+    for col in ("report", "layout", "cells", "accuracy", "ambiguous", "claims P", "claims R", "findings P", "findings R"):
+        t.add_column(col)
+    for r in s["reports"]:
+        f = r["findings"]
+        tp = sum(v["tp"] for v in f.values())
+        fp = sum(v["fp"] for v in f.values())
+        fn = sum(v["fn"] for v in f.values())
+        t.add_row(
+            r["name"], r["layout"], f"{r['cells']['correct']}/{r['cells']['total']}", _fmt(r["cells"]["accuracy"]),
+            str(r["cells"]["ambiguous"]), _fmt(r["claims"]["precision"]), _fmt(r["claims"]["recall"]),
+            _fmt(tp / (tp + fp) if tp + fp else None), _fmt(tp / (tp + fn) if tp + fn else None),
+        )
+    console.print(t)
+    c, cl, para = s["cells"], s["claims"], s["paragraphs"]
+    console.print(f"table cells: {c['correct']}/{c['total']} = {_fmt(c['accuracy'])}")
+    console.print(f"claims (metric, value): precision {_fmt(cl['precision'])}  recall {_fmt(cl['recall'])}  "
+                  f"(tp {cl['tp']}, fp {cl['fp']}, fn {cl['fn']})")
+    ft = Table(title="findings by family", header_style="bold")
+    for col in ("family", "tp", "fp", "fn", "precision", "recall"):
+        ft.add_column(col)
+    for fam, v in s["findings"].items():
+        ft.add_row(fam, str(v["tp"]), str(v["fp"]), str(v["fn"]), _fmt(v["precision"]), _fmt(v["recall"]))
+    console.print(ft)
+    console.print(f"paragraph labels: macro-F1 {_fmt(para['macro_f1'])} over {para['n']} gold paragraphs")

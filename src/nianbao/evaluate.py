@@ -1,0 +1,220 @@
+"""Scoring nianbao's results against labelled reports (gold.md).
+
+- table cells: exact-match accuracy over the gold keys of each table;
+- claims: precision and recall of (metric, value) pairs;
+- findings: precision and recall, a finding matching when its family and cells agree;
+- paragraphs: macro-F1 over labels (a gold paragraph is matched to the
+  predicted paragraph that contains it, or that it contains).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .model import ReportResult
+
+Checker = Callable[[Path], ReportResult]
+
+
+def find_labelled(paths: list[Path]) -> list[Path]:
+    """Labelled report folders (holding gold.json and a source file) under the given paths."""
+    out: list[Path] = []
+    for p in paths:
+        if (p / "gold.json").exists():
+            out.append(p)
+        elif p.is_dir():
+            out.extend(sorted(d.parent for d in p.rglob("gold.json")))
+    return out
+
+
+def source_file(folder: Path) -> Path:
+    for name in ("source.pdf", "source.docx", "source.doc", "source.html", "source.htm", "source.txt"):
+        if (folder / name).exists():
+            return folder / name
+    found = sorted(folder.glob("source.*"))
+    if not found:
+        raise FileNotFoundError(f"{folder} has gold.json but no source.* file")
+    return found[0]
+
+
+@dataclass
+class PRCounts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: PRCounts) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision, self.recall
+        if p is None or r is None or p + r == 0:
+            return None if p is None and r is None else 0.0
+        return 2 * p * r / (p + r)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision, "recall": self.recall, "f1": self.f1}
+
+
+def _multiset_pr(pred: list[Any], gold: list[Any]) -> PRCounts:
+    p, g = Counter(pred), Counter(gold)
+    tp = sum((p & g).values())
+    return PRCounts(tp, sum(p.values()) - tp, sum(g.values()) - tp)
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, float):
+        return round(v, 6)
+    return v
+
+
+@dataclass
+class ReportScore:
+    name: str
+    layout: str
+    cells_total: int = 0
+    cells_correct: int = 0
+    cells_wrong: list[tuple[str, Any, Any]] = field(default_factory=list)
+    cells_ambiguous: int = 0
+    blank: PRCounts = field(default_factory=PRCounts)
+    claims: PRCounts = field(default_factory=PRCounts)
+    claim_errors: dict[str, list] = field(default_factory=dict)
+    findings: dict[str, PRCounts] = field(default_factory=dict)
+    paragraph_pairs: list[tuple[str, str]] = field(default_factory=list)  # (gold, predicted)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def cell_accuracy(self) -> float | None:
+        return self.cells_correct / self.cells_total if self.cells_total else None
+
+
+def _norm_text(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def score_report(name: str, result: ReportResult, gold: dict[str, Any], layout: str = "") -> ReportScore:
+    d = result.to_dict()
+    score = ReportScore(name=name, layout=layout or result.layout)
+    # Tables.
+    for table, values in (gold.get("tables") or {}).items():
+        got = d["tables"].get(table, {})
+        for key, want in values.items():
+            score.cells_total += 1
+            have = got.get(key)
+            if have is not None and _num(have) == _num(want):
+                score.cells_correct += 1
+            else:
+                fig = result.figure(f"{table}.{key}")
+                if fig is not None and fig.value is None and fig.candidates:
+                    score.cells_ambiguous += 1
+                score.cells_wrong.append((f"{table}.{key}", want, have))
+    score.blank = _multiset_pr(d["blank_cells"], gold.get("blank_cells", []))
+    # Claims: (metric, value) pairs; "other" figures link to nothing and are not scored.
+    pred = [(c["metric"], _num(c["value"])) for c in d["claims"] if c["metric"] != "other"]
+    want = [(c["metric"], _num(c["value"])) for c in gold.get("claims", [])]
+    score.claims = _multiset_pr(pred, want)
+    score.claim_errors = {
+        "false_positive": sorted((Counter(pred) - Counter(want)).elements(), key=str),
+        "missed": sorted((Counter(want) - Counter(pred)).elements(), key=str),
+    }
+    # Findings: family + cell set.
+    pf = [(f["family"], tuple(sorted(f.get("cells", [])))) for f in d["findings"]]
+    gf = [(f.get("family") or f["rule"], tuple(sorted(f.get("cells", [])))) for f in gold.get("findings", [])]
+    for fam in sorted({x[0] for x in pf} | {x[0] for x in gf}):
+        score.findings[fam] = _multiset_pr([x for x in pf if x[0] == fam], [x for x in gf if x[0] == fam])
+    # Paragraphs.
+    paras = d["paragraphs"]
+    normed = [(_norm_text(p["text"]), p.get("label")) for p in paras]
+    for gp in gold.get("paragraphs", []):
+        t = _norm_text(gp["text"])
+        match = next((lab for txt, lab in normed if t and t in txt), None)
+        if match is None:
+            match = next((lab for txt, lab in normed if len(txt) > 10 and txt in t), None)
+        score.paragraph_pairs.append((gp["label"], match or "(missing)"))
+    score.messages = [f"{m['level']}: {m['text']}" for m in d["messages"]]
+    return score
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float | None, dict[str, dict[str, float | None]]]:
+    labels = sorted({g for g, _ in pairs})
+    per: dict[str, dict[str, float | None]] = {}
+    for lab in labels:
+        c = PRCounts(
+            tp=sum(1 for g, p in pairs if g == lab and p == lab),
+            fp=sum(1 for g, p in pairs if g != lab and p == lab),
+            fn=sum(1 for g, p in pairs if g == lab and p != lab),
+        )
+        per[lab] = {"precision": c.precision, "recall": c.recall, "f1": c.f1 or 0.0, "support": c.tp + c.fn}
+    if not per:
+        return None, per
+    return sum(v["f1"] or 0.0 for v in per.values()) / len(per), per
+
+
+@dataclass
+class Summary:
+    reports: list[ReportScore]
+
+    def as_dict(self) -> dict[str, Any]:
+        cells_total = sum(r.cells_total for r in self.reports)
+        cells_correct = sum(r.cells_correct for r in self.reports)
+        claims = PRCounts()
+        findings: dict[str, PRCounts] = {}
+        pairs: list[tuple[str, str]] = []
+        for r in self.reports:
+            claims.add(r.claims)
+            for fam, c in r.findings.items():
+                findings.setdefault(fam, PRCounts()).add(c)
+            pairs.extend(r.paragraph_pairs)
+        all_findings = PRCounts()
+        for c in findings.values():
+            all_findings.add(c)
+        mf1, per_label = macro_f1(pairs)
+        return {
+            "reports": [
+                {
+                    "name": r.name,
+                    "layout": r.layout,
+                    "cells": {"total": r.cells_total, "correct": r.cells_correct, "accuracy": r.cell_accuracy,
+                              "ambiguous": r.cells_ambiguous, "wrong": r.cells_wrong[:50]},
+                    "claims": r.claims.as_dict(),
+                    "claim_errors": r.claim_errors,
+                    "findings": {k: v.as_dict() for k, v in r.findings.items()},
+                    "messages": r.messages,
+                }
+                for r in self.reports
+            ],
+            "cells": {"total": cells_total, "correct": cells_correct,
+                      "accuracy": cells_correct / cells_total if cells_total else None},
+            "claims": claims.as_dict(),
+            "findings": {"all": all_findings.as_dict(), **{k: v.as_dict() for k, v in findings.items()}},
+            "paragraphs": {"macro_f1": mf1, "per_label": per_label, "n": len(pairs)},
+        }
+
+
+def evaluate_folders(folders: list[Path], checker: Checker) -> Summary:
+    scores = []
+    for folder in folders:
+        gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+        meta_path = folder / "meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+        result = checker(source_file(folder))
+        scores.append(score_report(folder.name, result, gold, meta.get("layout", "")))
+    return Summary(scores)
