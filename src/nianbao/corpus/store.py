@@ -249,6 +249,14 @@ class ReportRows:
     paragraphs: list[tuple] = field(default_factory=list)
     findings: list[tuple] = field(default_factory=list)
 
+    @property
+    def status(self) -> str:
+        return self.report[8]
+
+    @property
+    def error(self) -> str | None:
+        return self.report[9]
+
 
 def utcnow() -> datetime:
     # DuckDB TIMESTAMP is naive; store UTC.
