@@ -1,13 +1,92 @@
 """Reconcile: the rule catalog that turns tables and claims into findings.
 
-Entry point: ``reconcile(result, config=None) -> list[Finding]``.
+Entry points:
+
+- ``reconcile(result, config=None) -> list[Finding]`` for one report;
+- ``reconcile_corpus(results, config=None) -> list[(source, Finding)]`` for
+  consecutive reports of the same agency (cross-year rules);
+- ``load_config(path | None) -> Config`` reads a ``nianbao.toml``;
+- ``rule(...)``: the decorator for built-in and user rules; ``catalog()`` lists them.
 """
 
 from __future__ import annotations
 
-from ..model import Finding, ReportResult
+from collections import defaultdict
+from typing import Any, Mapping
+
+from ..model import Finding, Message, ReportResult
+from .agency import normalise_agency
+from .config import Config, ConfigError, as_config, load_config
+from .context import CorpusContext, RuleContext
+from .registry import Rule, active_rules, catalog, find_rule, rule
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Rule",
+    "catalog",
+    "find_rule",
+    "load_config",
+    "normalise_agency",
+    "reconcile",
+    "reconcile_corpus",
+    "rule",
+]
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+ConfigLike = Config | Mapping[str, Any] | str | None
 
 
-def reconcile(result: ReportResult, config=None) -> list[Finding]:
-    # Placeholder until the rule catalog lands: no findings.
-    return []
+def reconcile(result: ReportResult, config: ConfigLike = None) -> list[Finding]:
+    """Run every enabled report rule on one result; findings sorted by severity, then code.
+
+    A rule that crashes does not stop the others: it becomes an error message
+    on ``result.messages`` naming the rule.
+    """
+    config = as_config(config)
+    ctx = RuleContext(result, config)
+    findings: list[Finding] = []
+    for r in active_rules(config, "report"):
+        ctx.rule = r
+        findings += _run(r, ctx, result)
+    ctx.rule = None
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.code))
+
+
+def reconcile_corpus(results: list[ReportResult], config: ConfigLike = None) -> list[tuple[str, Finding]]:
+    """Cross-year rules over reports of the same agency in consecutive years.
+
+    Reports are grouped by ``normalise_agency(result.agency)``; each report is
+    compared with the (first, by source) report of the year before.  Reports
+    without an agency or year are left out.
+    """
+    config = as_config(config)
+    rules = active_rules(config, "corpus")
+    by_agency: dict[str, dict[int, list[ReportResult]]] = defaultdict(lambda: defaultdict(list))
+    for res in results:
+        agency = normalise_agency(res.agency)
+        if agency and res.year:
+            by_agency[agency][res.year].append(res)
+    out: list[tuple[str, Finding]] = []
+    for years in by_agency.values():
+        for year, group in sorted(years.items()):
+            previous = sorted(years.get(year - 1, []), key=lambda r: r.source)
+            if not previous:
+                continue
+            for current in sorted(group, key=lambda r: r.source):
+                ctx = CorpusContext(current, previous[0], config)
+                for r in rules:
+                    ctx.rule = r
+                    out += [(current.source, f) for f in _run(r, ctx, current)]
+    return out
+
+
+def _run(r: Rule, ctx: Any, result: ReportResult) -> list[Finding]:
+    try:
+        return list(r.check(ctx))
+    except Exception as exc:  # a broken (often user) rule must not lose the other findings
+        result.messages.append(
+            Message("error", "rule-failed", f"rule {r.code} ({r.name}, from {r.origin}) failed: "
+                    f"{type(exc).__name__}: {exc}. Fix or disable it in nianbao.toml ([rules] disable).")
+        )
+        return []

@@ -1,0 +1,227 @@
+"""The table equations of format.md, checked together so one error gives one finding.
+
+Every T3 cell sits in two or three equations (its row total, and its column's
+balance or result total).  A single mistyped cell therefore breaks several
+equations at once.  When one cell explains several broken equations — the
+same correction fixes all of them and breaks none that holds — we report that
+cell once instead of every equation it touches.  Broken equations that no
+single cell explains are reported one by one, naming the equation's total
+cell (the cell a reviewer names: e.g. pingtan-2020's result rows over-count
+（七）总计, reported on T3.handled_total.natural and T3.handled_total.total).
+
+Equations with an unknown figure (value None: ambiguous decoding) or an
+absent key are skipped.  A blank total beside non-zero parts is an omission
+(NB302), not an arithmetic error, and its equations are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..tables.schema import T3_APPLICANT_COLUMNS, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, t3_rows
+from .names import cell_label, column_label, row_label
+
+BALANCE, ROW_TOTAL, RESULT_TOTAL, T4_TOTAL, BLANK_TOTAL = "NB101", "NB102", "NB103", "NB104", "NB302"
+ARITHMETIC_CODES = (BALANCE, ROW_TOTAL, RESULT_TOTAL, T4_TOTAL)
+# Which rule reports a single bad cell: first the equation whose total it is,
+# then the equation that best localises it.
+_TOTAL_PRIORITY = (RESULT_TOTAL, ROW_TOTAL, T4_TOTAL, BALANCE)
+_TERM_PRIORITY = (ROW_TOTAL, T4_TOTAL, RESULT_TOTAL, BALANCE)
+_NOT_RESULT_ROWS = {"new_received", "carried_over", "handled_total", "carried_forward"}
+
+
+@dataclass(frozen=True)
+class Equation:
+    code: str  # rule reporting it
+    label: str  # Chinese, for messages
+    lhs: tuple[str, ...]  # refs summed on the left
+    rhs: tuple[str, ...]  # refs summed on the right
+    total: str  # the ref a reviewer names when it fails
+    blank_total_matters: bool = True  # a blank `total` with non-zero parts is an omission
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return self.lhs + self.rhs
+
+
+@dataclass
+class Problem:
+    """One thing to report: a bad cell (explains several equations) or one broken equation."""
+
+    code: str
+    cell: str
+    found: float | int | None
+    expected: float | int | None
+    equations: list[Equation]
+    kind: str  # "cell", "equation" or "blank"
+    sums: list[tuple[float, float]] = field(default_factory=list)  # (lhs, rhs) per equation
+
+
+def t3_equations(layout: str) -> list[Equation]:
+    rows = [r.key for r in t3_rows(layout)]
+    result_rows = [r for r in rows if r not in _NOT_RESULT_ROWS]
+    eqs = []
+    for col in T3_COLUMNS:
+        eqs.append(
+            Equation(
+                BALANCE,
+                f"「{column_label(col)}」列 一 + 二 = （七）总计 + 四",
+                (f"T3.new_received.{col}", f"T3.carried_over.{col}"),
+                (f"T3.handled_total.{col}", f"T3.carried_forward.{col}"),
+                total=f"T3.carried_forward.{col}",
+                blank_total_matters=False,  # 四 is legitimately blank (0) when nothing is carried forward
+            )
+        )
+        eqs.append(
+            Equation(
+                RESULT_TOTAL,
+                f"「{column_label(col)}」列 （七）总计 = 各办理结果之和",
+                (f"T3.handled_total.{col}",),
+                tuple(f"T3.{r}.{col}" for r in result_rows),
+                total=f"T3.handled_total.{col}",
+            )
+        )
+    for row in rows:
+        eqs.append(
+            Equation(
+                ROW_TOTAL,
+                f"「{row_label(row)}」行 总计 = 六类申请人之和",
+                (f"T3.{row}.total",),
+                tuple(f"T3.{row}.{c}" for c in T3_APPLICANT_COLUMNS),
+                total=f"T3.{row}.total",
+            )
+        )
+    return eqs
+
+
+def t4_equations() -> list[Equation]:
+    from .names import _T4_GROUP_LABELS
+
+    return [
+        Equation(
+            T4_TOTAL,
+            f"「{_T4_GROUP_LABELS[g]}」总计 = 维持 + 纠正 + 其他 + 尚未审结",
+            (f"T4.{g}.total",),
+            tuple(f"T4.{g}.{c}" for c in T4_COLUMNS if c != "total"),
+            total=f"T4.{g}.total",
+        )
+        for g in T4_GROUPS
+    ]
+
+
+def equations_for(tables: set[str], layout: str) -> list[Equation]:
+    eqs: list[Equation] = []
+    if "T3" in tables and layout in ("2019", "2021"):
+        eqs += t3_equations(layout)
+    if "T4" in tables:
+        eqs += t4_equations()
+    return eqs
+
+
+def analyse(ctx) -> list[Problem]:
+    """All arithmetic problems of one report (cached per run; each rule reports its own)."""
+    return ctx.cached("arithmetic", lambda: _analyse(ctx))
+
+
+def _analyse(ctx) -> list[Problem]:
+    enabled = {code for code in ARITHMETIC_CODES if ctx.rule_enabled(code)}
+    eqs = [e for e in equations_for(set(ctx.result.tables), ctx.layout) if e.code in enabled]
+    problems: list[Problem] = []
+
+    # Omissions first: their equations would otherwise report the blank as an arithmetic error.
+    blanked: set[str] = set()
+    if ctx.rule_enabled(BLANK_TOTAL):
+        for eq in eqs:
+            fig = ctx.figure(eq.total)
+            parts = _known_sum(ctx, [r for r in eq.refs if r != eq.total])
+            if eq.blank_total_matters and fig is not None and fig.blank and not fig.value and parts:
+                blanked.add(eq.total)
+                problems.append(Problem(BLANK_TOTAL, eq.total, fig.value, parts, [eq], "blank"))
+    eqs = [e for e in eqs if not blanked.intersection(e.refs)]
+
+    known = [e for e in eqs if all(ctx.value(r) is not None for r in e.refs)]
+    tolerance = {code: float(ctx.config.option(code, "tolerance", 0)) for code in enabled}
+    sums = {e: (_sum(ctx, e.lhs), _sum(ctx, e.rhs)) for e in known}
+    broken = [e for e in known if abs(sums[e][0] - sums[e][1]) > tolerance[e.code]]
+    holding = [e for e in known if e not in broken]
+
+    explained: set[Equation] = set()
+    for cell, delta, group in _single_cell_explanations(broken, holding, sums):
+        if explained.intersection(group):
+            continue
+        explained.update(group)
+        found = ctx.value(cell)
+        code = _code_for_cell(cell, group)
+        problems.append(Problem(code, cell, found, found + delta, group, "cell", [sums[e] for e in group]))
+    for eq in broken:
+        if eq in explained:
+            continue
+        lhs, rhs = sums[eq]
+        found = ctx.value(eq.total)
+        # The value the named cell would need for the equation to hold.
+        expected = found + (rhs - lhs if eq.total in eq.lhs else lhs - rhs)
+        problems.append(Problem(eq.code, eq.total, found, expected, [eq], "equation", [(lhs, rhs)]))
+    return problems
+
+
+def _single_cell_explanations(broken, holding, sums):
+    """Cells whose one correction fixes >= 2 broken equations and breaks no holding one.
+
+    Yields (cell, delta, equations), most equations first.
+    """
+    holding_refs = {r for e in holding for r in e.refs}
+    candidates = []
+    for cell in dict.fromkeys(r for e in broken for r in e.refs):
+        if cell in holding_refs:
+            continue
+        group = [e for e in broken if cell in e.refs]
+        if len(group) < 2:
+            continue
+        deltas = {_needed_change(e, cell, sums[e]) for e in group}
+        if len(deltas) == 1:
+            candidates.append((cell, deltas.pop(), group))
+    candidates.sort(key=lambda c: -len(c[2]))
+    return candidates
+
+
+def _needed_change(eq: Equation, cell: str, sums: tuple[float, float]) -> float:
+    lhs, rhs = sums
+    return rhs - lhs if cell in eq.lhs else lhs - rhs
+
+
+def _code_for_cell(cell: str, group: list[Equation]) -> str:
+    as_total = {e.code for e in group if e.total == cell}
+    as_term = {e.code for e in group}
+    for code in _TOTAL_PRIORITY:
+        if code in as_total:
+            return code
+    return next(code for code in _TERM_PRIORITY if code in as_term)
+
+
+def _sum(ctx, refs) -> float:
+    return sum(ctx.value(r) for r in refs)
+
+
+def _known_sum(ctx, refs) -> float:
+    return sum(v for r in refs if (v := ctx.value(r)) is not None)
+
+
+def describe(problem: Problem) -> str:
+    """The finding message, in the report's language."""
+    from .context import fmt
+
+    where = cell_label(problem.cell)
+    if problem.kind == "blank":
+        return f"{where}空白，但其组成项合计为 {fmt(problem.expected)}：总计漏填。请补填总计或说明。"
+    if problem.kind == "cell":
+        rules = "；".join(e.label for e in problem.equations)
+        return (
+            f"{where}为 {fmt(problem.found)}，与 {len(problem.equations)} 个勾稽关系不符"
+            f"（{rules}），按各关系应为 {fmt(problem.expected)}。请核对该单元格。"
+        )
+    eq = problem.equations[0]
+    lhs, rhs = problem.sums[0]
+    return (
+        f"{eq.label}不成立：左边 {fmt(lhs)}，右边 {fmt(rhs)}，相差 {fmt(abs(lhs - rhs))}"
+        f"（{where}为 {fmt(problem.found)}，按其余各项应为 {fmt(problem.expected)}）。"
+    )

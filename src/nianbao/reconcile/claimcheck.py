@@ -1,0 +1,108 @@
+"""Comparing one narrative claim with the table figure it names.
+
+A claim is checked against its own metric first, then against the usual
+alternative readings (a narrative "收到申请 75 件" may count 一 + 二, "予以公开"
+may include 部分公开, …).  Approximate claims (余/多/约/近, at least, at most)
+are checked as bounds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Claim
+from ..tables.schema import NARRATIVE_METRICS, T4_DERIVED, t3_derived
+
+# metric row -> alternative readings: (description, rows summed, same column)
+ALTERNATIVES: dict[str, list[tuple[str, list[str]]]] = {
+    "T3.new_received": [("一 本年新收 + 二 上年结转（含上年结转）", ["new_received", "carried_over"])],
+    "T3.handled_total": [("一 本年新收 + 二 上年结转（含未办结的申请）", ["new_received", "carried_over"])],
+    "T3.granted": [("（一）予以公开 +（二）部分公开", ["granted", "partial"])],
+    "T3.granted_or_partial": [("（一）予以公开（不含部分公开）", ["granted"])],
+    "T4.litigation": [
+        ("未经复议直接起诉（不含复议后起诉）", ["litigation_direct"]),
+        ("复议后起诉（不含直接起诉）", ["litigation_after_review"]),
+    ],
+    "T4.review": [("行政复议 + 行政诉讼", ["review", "litigation_direct", "litigation_after_review"])],
+}
+_UNIT_FACTORS = {("元", "amount_wan"): 1 / 10000, ("亿元", "amount_wan"): 10000}
+
+
+@dataclass
+class Verdict:
+    status: str  # agree / alternative / mismatch / skip
+    actual: float | int | None = None
+    cells: tuple[str, ...] = ()
+    reading: str | None = None  # the alternative reading that agrees
+    reading_value: float | int | None = None
+    reading_cells: tuple[str, ...] = ()
+    why: str = ""
+
+
+def is_table_metric(metric: str) -> bool:
+    return metric.split(".")[0] in ("T2", "T3", "T4") and metric.count(".") >= 2
+
+
+def metric_cells(metric: str, layout: str, present: set[str]) -> tuple[str, ...]:
+    """The real table cells a (possibly derived) metric is made of."""
+    table, _, rest = metric.partition(".")
+    if f"{table}.{rest}" in present:
+        return (metric,)
+    row, _, col = rest.rpartition(".")
+    parts = t3_derived(layout).get(row, []) if table == "T3" else T4_DERIVED.get(row, []) if table == "T4" else []
+    return tuple(f"{table}.{p}.{col}" for p in parts)
+
+
+def stated_in_table_unit(claim: Claim) -> float:
+    column = claim.metric.rsplit(".", 1)[-1]
+    return claim.value * _UNIT_FACTORS.get((claim.unit or "", column), 1)
+
+
+def agrees(claim: Claim, stated: float, actual: float, tolerance: float) -> bool:
+    """Exact claims must match within the tolerance; approximate ones are bounds."""
+    if claim.qualifier == "exact":
+        return abs(actual - stated) <= tolerance
+    if claim.qualifier == "at_least":
+        return actual >= stated - tolerance
+    if claim.qualifier == "at_most":
+        return actual <= stated + tolerance
+    if "近" in claim.text:  # 近 N: a little under N
+        return stated * 0.8 - tolerance <= actual <= stated + tolerance
+    if "余" in claim.text or "多" in claim.text:  # N 余 / N 多: N or a little more
+        step = 10 ** (len(str(int(stated))) - len(str(int(stated)).rstrip("0"))) if stated >= 1 else 1
+        return stated - tolerance <= actual <= stated + max(step, 0.2 * stated, 1) + tolerance
+    return abs(actual - stated) <= max(0.1 * stated, 1) + tolerance  # 约 N
+
+
+def check_claim(ctx, claim: Claim, tolerance: float) -> Verdict:
+    metric = claim.metric
+    if metric in NARRATIVE_METRICS or not is_table_metric(metric):
+        return Verdict("skip", why="metric not in a table")
+    if (claim.unit or "") in ("%", "％") or claim.time != "this_year":
+        return Verdict("skip", why="share, change or other-year figure")
+    table = metric.split(".")[0]
+    if not ctx.has_table(table):
+        return Verdict("skip", why=f"no {table}")
+    actual = ctx.metric_value(metric)
+    present = {f.ref for t in ctx.result.tables.values() for f in t.figures.values()}
+    cells = metric_cells(metric, ctx.layout, present)
+    if actual is None or not cells:
+        return Verdict("skip", why="table figure unknown or ambiguous")
+    stated = stated_in_table_unit(claim)
+    if agrees(claim, stated, actual, tolerance):
+        return Verdict("agree", actual, cells)
+    row_key, _, col = metric.rpartition(".")
+    for reading, rows in ALTERNATIVES.get(row_key, []):
+        refs = tuple(f"{table}.{r}.{col}" for r in rows)
+        values = [ctx.value(r) for r in refs]
+        if any(v is None for v in values):
+            continue
+        if agrees(claim, stated, sum(values), tolerance):
+            return Verdict("alternative", actual, cells, reading, sum(values), refs)
+    return Verdict("mismatch", actual, cells)
+
+
+def verdicts(ctx, tolerance: float) -> list[Verdict]:
+    return ctx.cached(
+        f"claim_verdicts:{tolerance}", lambda: [check_claim(ctx, c, tolerance) for c in ctx.result.claims]
+    )

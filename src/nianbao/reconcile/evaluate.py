@@ -1,0 +1,206 @@
+"""Scoring findings against gold (gold.md: a finding matches when its rule family
+and its cells agree), and ReportResults built from gold labels.
+
+    python -m nianbao.reconcile.evaluate corpus/samples            # gold tables + gold claims
+    python -m nianbao.reconcile.evaluate corpus/samples --pipeline # end to end (nianbao.pipeline.check)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..model import FAMILIES, CanonicalTable, Claim, Figure, Finding, Paragraph, ReportResult
+
+# gold paragraph label -> part number (gold paragraphs carry labels, not parts)
+_LABEL_PART = {
+    "preamble": 0,
+    "overview": 1,
+    "proactive": 1,
+    "on_request": 1,
+    "management": 1,
+    "problem": 5,
+    "measure": 5,
+    "other": 6,
+}
+
+
+def family_of(rule_or_family: str) -> str:
+    """A gold/predicted rule name mapped to its family (finer names via the catalog)."""
+    if rule_or_family in FAMILIES:
+        return rule_or_family
+    from .registry import builtin_rules
+
+    for r in builtin_rules():
+        if rule_or_family in (r.name, r.code):
+            return r.family
+    return rule_or_family
+
+
+def _as_key(f: Finding | dict[str, Any]) -> tuple[str, frozenset[str]]:
+    if isinstance(f, Finding):
+        return f.family, frozenset(f.cells)
+    family = f.get("family") or family_of(f.get("rule", ""))
+    return family, frozenset(f.get("cells", []))
+
+
+def _counts(predicted: Iterable[Finding | dict], gold: Iterable[dict]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    unmatched = [_as_key(g) for g in gold]
+    for key in (_as_key(p) for p in predicted):
+        c = counts.setdefault(key[0], {"tp": 0, "fp": 0, "fn": 0})
+        if key in unmatched:
+            unmatched.remove(key)
+            c["tp"] += 1
+        else:
+            c["fp"] += 1
+    for family, _ in unmatched:
+        counts.setdefault(family, {"tp": 0, "fp": 0, "fn": 0})["fn"] += 1
+    return counts
+
+
+def _with_rates(counts: dict[str, int]) -> dict[str, Any]:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    # No prediction means no false alarm (precision 1); no gold means nothing missed (recall 1).
+    return dict(
+        counts,
+        precision=tp / (tp + fp) if tp + fp else 1.0,
+        recall=tp / (tp + fn) if tp + fn else 1.0,
+    )
+
+
+def score_findings(predicted: list[Finding | dict], gold: list[dict]) -> dict[str, Any]:
+    """Per-family and overall precision/recall of predicted findings against gold findings.
+
+    Returns ``{"families": {family: {tp, fp, fn, precision, recall}}, "overall": {...}}``.
+    Precision is 1.0 when nothing was predicted and recall 1.0 when gold is empty,
+    so check the counts too.
+    """
+    return _summarise(_counts(predicted, gold))
+
+
+def score_many(pairs: Iterable[tuple[list[Finding | dict], list[dict]]]) -> dict[str, Any]:
+    """score_findings summed over several reports (one (predicted, gold) pair each)."""
+    total: dict[str, dict[str, int]] = {}
+    for predicted, gold in pairs:
+        for family, c in _counts(predicted, gold).items():
+            t = total.setdefault(family, {"tp": 0, "fp": 0, "fn": 0})
+            for k in t:
+                t[k] += c[k]
+    return _summarise(total)
+
+
+def _summarise(counts: dict[str, dict[str, int]]) -> dict[str, Any]:
+    overall = {k: sum(c[k] for c in counts.values()) for k in ("tp", "fp", "fn")}
+    return {
+        "families": {f: _with_rates(c) for f, c in sorted(counts.items())},
+        "overall": _with_rates(overall),
+    }
+
+
+def result_from_gold(folder: str | Path) -> ReportResult:
+    """A ReportResult holding a labelled report's gold tables, claims and paragraphs.
+
+    Lets the rules be measured (and tested) on what a careful reader took from
+    the report, independently of extraction quality.
+    """
+    folder = Path(folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+    result = ReportResult(
+        source=str(folder), agency=meta.get("agency"), year=meta.get("year"), layout=meta.get("layout", "unknown")
+    )
+    result.tables = tables_from_gold(gold.get("tables", {}), result.layout, gold.get("blank_cells", []))
+    result.paragraphs = [
+        Paragraph(text=p["text"], part=_LABEL_PART.get(p.get("label", ""), 1), index=i, label=p.get("label"))
+        for i, p in enumerate(gold.get("paragraphs", []))
+    ]
+    result.claims = [claim_from_gold(c, result.paragraphs) for c in gold.get("claims", [])]
+    return result
+
+
+def tables_from_gold(
+    tables: dict[str, dict[str, float | int | None]], layout: str, blank_cells: Iterable[str] = ()
+) -> dict[str, CanonicalTable]:
+    """Gold ``{table: {key: value}}`` as CanonicalTables (raw = the value as text)."""
+    blank = set(blank_cells)
+    out = {}
+    for name, values in tables.items():
+        figures = {
+            key: Figure(
+                table=name,
+                key=key,
+                value=value,
+                raw="" if f"{name}.{key}" in blank else ("" if value is None else str(value)),
+                blank=f"{name}.{key}" in blank,
+            )
+            for key, value in values.items()
+        }
+        out[name] = CanonicalTable(name=name, layout=layout, figures=figures, method="gold")
+    return out
+
+
+def claim_from_gold(c: dict[str, Any], paragraphs: list[Paragraph]) -> Claim:
+    para = next((p.index for p in paragraphs if c["text"] in p.text), None)
+    qualifier = c.get("qualifier") or ("approx" if c.get("approx") else "exact")
+    if qualifier not in ("exact", "approx", "at_least", "at_most"):
+        qualifier = "approx"
+    return Claim(
+        text=c["text"],
+        value=c["value"],
+        metric=c.get("metric", "other"),
+        unit=c.get("unit"),
+        qualifier=qualifier,
+        paragraph=para,
+    )
+
+
+def evaluate_folders(folders: list[Path], *, pipeline: bool = False, config=None) -> dict[str, Any]:
+    """Run the rules on each labelled folder and score them against its gold findings."""
+    from . import reconcile
+
+    pairs = []
+    per_report = {}
+    for folder in folders:
+        gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
+        if pipeline:
+            from ..pipeline import check
+
+            source = next(folder.glob("source.*"))
+            result = check(source, config=config)
+            predicted = result.findings
+        else:
+            result = result_from_gold(folder)
+            predicted = reconcile(result, config)
+        pairs.append((predicted, gold.get("findings", [])))
+        per_report[folder.name] = {
+            "predicted": [{"code": f.code, "family": f.family, "cells": f.cells, "message": f.message} for f in predicted],
+            "gold": gold.get("findings", []),
+        }
+    return {"score": score_many(pairs), "reports": per_report}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Score nianbao findings against gold findings, per family.")
+    parser.add_argument("corpus", type=Path, help="folder of labelled report folders (each with gold.json)")
+    parser.add_argument("--pipeline", action="store_true", help="run the full pipeline instead of gold tables/claims")
+    parser.add_argument("--verbose", action="store_true", help="print every predicted and gold finding")
+    args = parser.parse_args(argv)
+    folders = sorted(p.parent for p in args.corpus.glob("*/gold.json"))
+    report = evaluate_folders(folders, pipeline=args.pipeline)
+    if args.verbose:
+        for name, r in report["reports"].items():
+            print(f"== {name}")
+            for f in r["predicted"]:
+                print("  predicted", f["code"], f["family"], f["cells"], f["message"])
+            for g in r["gold"]:
+                print("  gold     ", g["rule"], g["cells"])
+    print(f"{'family':22} {'tp':>4} {'fp':>4} {'fn':>4} {'precision':>10} {'recall':>8}")
+    for family, s in list(report["score"]["families"].items()) + [("OVERALL", report["score"]["overall"])]:
+        print(f"{family:22} {s['tp']:>4} {s['fp']:>4} {s['fn']:>4} {s['precision']:>10.3f} {s['recall']:>8.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""NB201–NB204: what the narrative says against what the tables (or the narrative itself) show."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ...model import Finding
+from ..claimcheck import verdicts
+from ..context import fmt
+from ..names import cell_label
+from ..registry import rule
+
+
+def _claim_tolerance(ctx) -> float:
+    # NB202 reads claims the same way NB201 does, so both use NB201's tolerance.
+    return float(ctx.config.option("NB201", "tolerance", 0))
+
+
+def _cells_text(cells) -> str:
+    return "、".join(cell_label(c) for c in cells) if len(cells) <= 3 else f"{cell_label(cells[0])}等 {len(cells)} 项之和"
+
+
+@rule(
+    "NB201",
+    name="claim_vs_table",
+    family="narrative_vs_table",
+    summary="A figure stated in the narrative contradicts its table figure",
+    zh="正文中的数字（如「共收到政府信息公开申请 N 件」「办结 N 件」「行政复议 N 件」）应与对应表格数字一致。"
+    "比较前先尝试常见的其他理解（见 NB202）；带「余、多、约、近」的约数按范围比较。",
+    en="A figure stated in the narrative (requests received, handled, granted, reviews, lawsuits, documents "
+    "issued, …) must equal the table figure it names. Common alternative readings are tried first (NB202); "
+    "approximate figures (余/多/约/近) are checked as bounds.",
+    passing=("「共受理政府信息公开申请21件」，表三 一 总计 21", "pingtan-2020"),
+    failing=("「共受理政府信息公开申请25件」，表三 一 总计 21", "正文与表格不符"),
+    options={"tolerance": 0},
+)
+def claim_vs_table(ctx) -> Iterator[Finding]:
+    for i, verdict in enumerate(verdicts(ctx, _claim_tolerance(ctx))):
+        if verdict.status != "mismatch":
+            continue
+        claim = ctx.result.claims[i]
+        yield ctx.finding(
+            f"正文称「{claim.text}」（{fmt(claim.value)}），但{_cells_text(verdict.cells)}为 {fmt(verdict.actual)}。"
+            "请核对正文或表格。",
+            expected=verdict.actual,
+            found=claim.value,
+            cells=verdict.cells,
+            claims=[i],
+        )
+
+
+@rule(
+    "NB202",
+    name="claim_alternative_reading",
+    family="narrative_vs_table",
+    severity="info",
+    summary="A narrative figure matches its table only under another reading (e.g. 一 + 二 instead of 一)",
+    zh="正文数字与其字面对应的表格数字不符，但与另一种常见理解一致，例如「收到申请 75 件」等于新收加上年结转、"
+    "「予以公开」包含部分公开、「行政诉讼」只计直接起诉。这通常是表述不严谨而非数字错误，请确认口径。",
+    en="The narrative figure differs from the table figure it literally names but equals a common alternative "
+    "reading: 'received 75' = new + carried over, 'granted' including partly granted, 'lawsuits' counting only "
+    "direct suits. Usually loose wording rather than a wrong figure; the reviewer should confirm the scope.",
+    passing=("「本年度全区共收到70件申请」，表三 一 总计 70", "pingtan-2021"),
+    failing=("「收到申请75件」，表三 一 总计 70、二 总计 5", "75 = 一 + 二，口径不清"),
+)
+def claim_alternative_reading(ctx) -> Iterator[Finding]:
+    for i, verdict in enumerate(verdicts(ctx, _claim_tolerance(ctx))):
+        if verdict.status != "alternative":
+            continue
+        claim = ctx.result.claims[i]
+        yield ctx.finding(
+            f"正文称「{claim.text}」（{fmt(claim.value)}），与{_cells_text(verdict.cells)}（{fmt(verdict.actual)}）不符，"
+            f"但等于{verdict.reading}（{fmt(verdict.reading_value)}）。请确认正文的统计口径。",
+            expected=verdict.actual,
+            found=claim.value,
+            cells=verdict.cells,
+            claims=[i],
+            evidence_cells=verdict.reading_cells,
+            reading=verdict.reading,
+        )
+
+
+# "共公布政府信息2602条(其中机构职能类信息82条，…，其他应主动公开政府信息1053条)"
+_BREAKDOWN = re.compile(
+    r"(?P<total>\d+(?:\.\d+)?)\s*(?P<unit>[条件篇项个份期场次])\s*"
+    r"(?:[（(]\s*其中[：:，,]?(?P<paren>[^（）()]{4,})[）)]|[，,]\s*其中[：:，,]?(?P<inline>[^。；;（）()]{4,}))"
+)
+_RESIDUAL = re.compile(r"其他|其余|其它")
+
+
+def _items(body: str, unit: str) -> list[tuple[str, float]]:
+    """(label, number) of each listed item with the total's unit; shares and rates are skipped."""
+    items = []
+    last = 0
+    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(" + re.escape(unit) + r")(?![%％])", body):
+        if body[max(0, m.start() - 1) : m.start()] == "占":
+            continue
+        items.append((body[last : m.start()], float(m.group(1))))
+        last = m.end()
+    return items
+
+
+@rule(
+    "NB203",
+    name="breakdown_sum",
+    family="narrative_vs_table",
+    severity="warning",
+    summary="A stated total disagrees with the complete breakdown that follows it (其中 … 其他 …)",
+    zh="正文给出总数并逐项列明构成（「其中……其他……」，含兜底的「其他」类，说明列举完整）时，各项之和应等于总数。",
+    en="When the narrative states a total and then lists its complete breakdown ('其中 …', ending with a residual "
+    "'other' item, so the list is exhaustive), the items must add up to the total.",
+    passing=("「主动公开2602条（其中A类82条……其他1052条）」各项合计 2602", ""),
+    failing=("「共公布政府信息2602条(其中机构职能类信息82条……其他应主动公开政府信息1053条)」合计 2603",
+             "pingtan-2020，多 1 条"),
+    options={"tolerance": 0},
+)
+def breakdown_sum(ctx) -> Iterator[Finding]:
+    for para in ctx.result.paragraphs:
+        for m in _BREAKDOWN.finditer(para.text):
+            body = m.group("paren") or m.group("inline") or ""
+            items = _items(body, m.group("unit"))
+            if len(items) < 2 or not any(_RESIDUAL.search(label) for label, _ in items):
+                continue
+            total, parts = float(m.group("total")), sum(v for _, v in items)
+            if abs(total - parts) <= ctx.tolerance:
+                continue
+            claims = [
+                i
+                for i, c in enumerate(ctx.result.claims)
+                if c.paragraph == para.index and c.value == total and m.group("total") in c.text
+            ]
+            yield ctx.finding(
+                f"正文称总数 {fmt(total)}{m.group('unit')}，但其后列明的 {len(items)} 项合计 {fmt(parts)}"
+                f"{m.group('unit')}（相差 {fmt(abs(total - parts))}）：「{m.group(0)[:60]}…」。请核对总数或分项。",
+                expected=parts,
+                found=total,
+                claims=claims,
+                paragraph=para.index,
+                span=[m.start(), m.end()],
+                items=[{"label": label.strip("，,、：: "), "value": v} for label, v in items],
+            )
+
+
+_SENTENCE = re.compile(r"[^。；;！!？?]+")
+_NEGATED = re.compile(r"(未|并非|不是|没有)$")
+# phrase -> (what must be zero, which T4 groups / T3 cell)
+_UPHELD = re.compile(r"均获维持|均予维持|均被维持|全部维持|全部被维持|均维持")
+_NO_LOSS = re.compile(r"无败诉|未败诉|没有败诉|零败诉|未出现败诉|无一败诉")
+_ALL_DONE = re.compile(r"全部办结|均已办结|已全部办结|全部答复完毕|均已答复|已全部答复|全部予以答复")
+_NOT_REQUESTS = re.compile(r"建议|提案|诉求|信访|热线|投诉|督办|事项")
+
+
+def _groups(sentence: str) -> list[str]:
+    review, litigation = "复议" in sentence, "诉讼" in sentence or "起诉" in sentence
+    groups = []
+    if review or not litigation:
+        groups.append("review")
+    if litigation or not review:
+        groups += ["litigation_direct", "litigation_after_review"]
+    return groups
+
+
+def _qualitative_checks(sentence: str, has_t3: bool, has_t4: bool):
+    """(phrase match, cells that must be 0, what the phrase means) for each phrase in the sentence."""
+    for pattern, kind in ((_UPHELD, "upheld"), (_NO_LOSS, "no_loss"), (_ALL_DONE, "all_done")):
+        for m in pattern.finditer(sentence):
+            if _NEGATED.search(sentence[: m.start()]):
+                continue
+            if kind == "upheld" and has_t4:
+                cells = [f"T4.{g}.{c}" for g in _groups(sentence) for c in ("corrected", "pending")]
+                yield m, cells, "复议、诉讼结果均为维持（纠正与尚未审结均应为 0）"
+            elif kind == "no_loss" and has_t4:
+                cells = [f"T4.{g}.corrected" for g in ("litigation_direct", "litigation_after_review")]
+                yield m, cells, "行政诉讼无败诉（诉讼「结果纠正」应为 0）"
+            elif kind == "all_done" and has_t3 and "申请" in sentence and not _NOT_REQUESTS.search(sentence):
+                if "结转" in sentence and "下" in sentence:
+                    continue  # the sentence itself mentions what is carried forward
+                yield m, ["T3.carried_forward.total"], "申请全部办结（结转下年度应为 0）"
+
+
+@rule(
+    "NB204",
+    name="qualitative_claim",
+    family="narrative_vs_table",
+    severity="warning",
+    summary="'均获维持' / '无败诉' / '全部办结' contradicted by T4 or T3",
+    zh="正文的定性表述应与表格一致：「均获维持」要求表四相应组的结果纠正、尚未审结为 0；「无败诉」要求诉讼的结果纠正为 0；"
+    "「（申请）全部办结」要求表三结转下年度为 0。",
+    en="Qualitative statements must agree with the tables: 'all upheld' needs T4 corrected and pending = 0 in the "
+    "groups it speaks of, 'no lawsuit lost' needs litigation corrected = 0, and 'all requests handled' needs "
+    "T3 carried forward = 0.",
+    passing=("「行政复议2件，均获维持」，表四复议 维持 2、纠正 0、尚未审结 0", ""),
+    failing=("「行政复议2件，均获维持」，表四复议 维持 1、纠正 1", "pingtan-2023 的表四若配此句即不符"),
+)
+def qualitative_claim(ctx) -> Iterator[Finding]:
+    has_t3, has_t4 = ctx.has_table("T3"), ctx.has_table("T4")
+    for para in ctx.result.paragraphs:
+        for sm in _SENTENCE.finditer(para.text):
+            sentence = sm.group(0)
+            for m, cells, meaning in _qualitative_checks(sentence, has_t3, has_t4):
+                nonzero = [c for c in cells if ctx.value(c)]
+                if not nonzero:
+                    continue
+                values = "，".join(f"{cell_label(c)}为 {fmt(ctx.value(c))}" for c in nonzero)
+                yield ctx.finding(
+                    f"正文称「{m.group(0)}」，即{meaning}，但{values}。请核对正文或表格。",
+                    expected=0,
+                    found=sum(ctx.value(c) for c in nonzero),
+                    cells=nonzero,
+                    evidence_cells=cells,
+                    paragraph=para.index,
+                    phrase=m.group(0),
+                    sentence=sentence.strip(),
+                    span=[sm.start() + m.start(), sm.start() + m.end()],
+                )
