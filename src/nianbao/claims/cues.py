@@ -1,0 +1,123 @@
+"""The words that tell what a figure counts, found with a spaCy PhraseMatcher over jieba tokens.
+
+Each cue phrase is added to a private jieba dictionary, so the segmenter keeps it
+as one token and the PhraseMatcher finds it wherever it occurs; the global jieba
+dictionary (used by other stages) is left untouched.  The linking rules
+(``linking.py``) then reason over the cues' labels and character offsets.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Cue label -> phrases.  Labels name what the phrase says, not the metric it leads to:
+# one label can lead to different metrics depending on its neighbours.
+CUE_PHRASES: dict[str, tuple[str, ...]] = {
+    # on-request (T3) rows
+    "RECEIVE": ("收到", "受理", "接收", "新收", "接到", "收悉", "提出", "提交", "申请数", "申请数量"),
+    "APPLICATION": ("申请",),
+    "ON_REQUEST": ("依申请", "依申请公开"),
+    "HANDLED": ("办结", "答复", "办理", "处理完毕", "回复", "办理完毕"),
+    "CARRIED_OVER": ("上年结转", "上年度结转", "上年度转结", "上年转结", "上一年度结转", "上年度遗留", "上年度未办结"),
+    "CARRIED_FORWARD": ("结转下年度", "转结下年度", "结转下一年度", "结转至", "结转到", "结转下年", "转至下一年度", "结转2"),
+    "INCL_CARRIED": ("含上年结转", "含上年度结转", "含上年度转结", "包括上年结转"),
+    "GRANTED_OR_PARTIAL": ("予以公开及部分公开", "予以公开和部分公开", "予以公开或部分公开", "予以公开与部分公开",
+                           "全部或部分公开", "全部公开和部分公开", "同意公开和部分公开"),
+    "GRANTED": ("予以公开", "同意公开", "全部公开"),
+    "PARTIAL": ("部分公开",),
+    "DENIED": ("不予公开",),
+    "UNABLE": ("无法提供",),
+    "NOT_PROCESSED": ("不予处理",),
+    "OTHER_HANDLING": ("其他处理",),
+    "COL_NATURAL": ("自然人",),
+    "COL_COMMERCIAL": ("商业企业",),
+    "COL_RESEARCH": ("科研机构",),
+    "COL_SOCIAL": ("社会公益组织",),
+    "COL_LEGAL": ("法律服务机构",),
+    # review and litigation (T4)
+    "REVIEW": ("行政复议", "复议"),
+    "LITIGATION": ("行政诉讼", "诉讼", "起诉"),
+    "CORRECTED": ("被纠正", "纠错", "被撤销", "确认违法", "纠正"),
+    "LOST": ("败诉",),
+    "UPHELD": ("维持", "驳回"),
+    "PENDING": ("尚未审结", "未审结", "正在审理", "审理中"),
+    # proactive disclosure (T2 and narrative-only)
+    "REGULATIONS": ("规章",),
+    "NORMATIVE": ("规范性文件", "行政规范性文件"),
+    "IN_FORCE": ("现行有效",),
+    "PROACTIVE": ("主动公开", "主动发布"),
+    "PUBLISH": ("发布", "公开", "公布", "更新"),
+    "INFO": ("信息", "政府信息", "政务信息"),
+    "WEBSITE": ("网站", "门户网站", "政府网站", "网站平台"),
+    "TOTAL": ("共", "共计", "累计", "合计", "总计", "全年", "总数"),
+    "CHANNEL": ("微信", "微博", "公众号", "新媒体", "新闻媒体", "抖音", "头条", "领域", "专栏", "专题",
+                "媒体", "客户端", "基础平台", "政务服务平台", "报刊", "公报"),
+    "SUBSET": ("其中", "信息中", "包括", "包含"),
+    "CATEGORY": ("类信息", "类"),
+    "INTERPRETATION": ("政策解读", "解读"),
+    "GRAPHIC": ("图解",),
+    "PRESS": ("新闻发布会", "新闻发布活动", "发布会"),
+    "FEE": ("信息处理费", "处理费", "收费", "收取"),
+    "SPEND": ("支出", "经费"),
+    # what makes a nearby figure something else
+    "BLOCK": ("留言", "投诉", "建议", "提案", "来信", "咨询", "热线", "工单", "诉求", "信件", "来电",
+              "废止", "修改", "修订", "清理", "新制定", "人大代表", "政协委员", "网民"),
+    "SHARE": ("占", "比例", "率", "办结率", "答复率"),
+}
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Cue:
+    label: str
+    start: int  # character offsets in the text the cue was found in
+    end: int
+    text: str
+
+
+class CueFinder:
+    """PhraseMatcher over a blank ``zh`` pipeline whose segmenter is a private jieba."""
+
+    def __init__(self) -> None:
+        import jieba
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        segmenter = jieba.Tokenizer()
+        jieba.setLogLevel(logging.WARNING)
+        for phrases in CUE_PHRASES.values():
+            for phrase in phrases:
+                segmenter.add_word(phrase, freq=200000)
+        self.nlp.tokenizer.jieba_seg = segmenter
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        for label, phrases in CUE_PHRASES.items():
+            self.matcher.add(label, [self.nlp.make_doc(p) for p in phrases])
+
+    def __call__(self, text: str) -> list[Cue]:
+        doc = self.nlp.make_doc(text)
+        found = [
+            Cue(self.nlp.vocab.strings[match_id], doc[s:e].start_char, doc[s:e].end_char, doc[s:e].text)
+            for match_id, s, e in self.matcher(doc)
+        ]
+        return _drop_nested(found)
+
+
+def _drop_nested(cues: list[Cue]) -> list[Cue]:
+    """Keep the longest cue where two overlap ("予以公开及部分公开" over "予以公开")."""
+    cues = sorted(cues, key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Cue] = []
+    for cue in cues:
+        if kept and cue.start < kept[-1].end:
+            continue
+        kept.append(cue)
+    return kept
+
+
+@lru_cache(maxsize=1)
+def cue_finder() -> CueFinder:
+    """One shared finder (building jieba's prefix dictionary takes about a second)."""
+    return CueFinder()

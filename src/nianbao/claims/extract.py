@@ -1,0 +1,131 @@
+"""From paragraphs to claims: figures, zeros stated in words, and their metrics."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Claim, Paragraph, Provenance
+from .cues import Cue, cue_finder
+from .linking import OTHER, Link, Linker, zero_metrics
+from .numbers import Mention, find_numbers
+
+# A negation that states a zero: 未收到…申请, 无收取信息处理费情况, 暂不收费, 没有发生….
+# Not: 无法提供 (a result row), 无正当理由, 未经复议 (a T4 header), 未按收费通知 (a T3 row),
+# 尚未审结 (pending cases), 未能/未及时 (problems), 没有现成信息 (a T3 row).
+_NEGATION_RE = re.compile(
+    r"(暂无|均未|暂不|并未|尚无|从未|没有|未|无)"
+    r"(?!法|正当|人维护|需|偿|按|经|能|及时|予|审结|现成|论|缝|纸|线|障碍|误|来|成年|效|形|限|理|意)"
+)
+_SCOPE_END = "，,；;。！？!?\n（("
+_UNIT_BY_METRIC = {"fees_collected_yuan": "元"}
+
+
+@dataclass
+class _Found:
+    """One claim before it becomes a Claim: offsets are within the paragraph text."""
+
+    start: int
+    end: int
+    value: float | int
+    unit: str | None
+    metric: str
+    qualifier: str = "exact"
+    polarity: str = "positive"
+    time: str = "this_year"
+    confidence: float = 0.5
+    proactive: int = 0
+
+
+def extract_claims(paragraphs: list[Paragraph]) -> list[Claim]:
+    """Every figure the paragraphs state, linked to its metric (or "other")."""
+    finder = cue_finder()
+    found: list[tuple[Paragraph, _Found]] = []
+    for paragraph in paragraphs:
+        text = paragraph.text
+        if not text.strip():
+            continue
+        cues = finder(text)
+        mentions = find_numbers(text)
+        found += [(paragraph, f) for f in _figures(text, mentions, cues)]
+        found += [(paragraph, f) for f in _stated_zeros(text, mentions, cues)]
+    _resolve_proactive([f for _, f in found])
+    found.sort(key=lambda pf: (pf[0].index, pf[1].start))
+    return [_to_claim(p, f) for p, f in found]
+
+
+def _figures(text: str, mentions: list[Mention], cues: list[Cue]) -> list[_Found]:
+    linker = Linker(text, mentions, cues)
+    out: list[_Found] = []
+    for i, m in enumerate(mentions):
+        link = linker.link(i)
+        start, end = _span(text, m, link, mentions, i)
+        for metric in link.metrics:
+            out.append(
+                _Found(start, end, m.value, m.unit, metric, m.qualifier, link.polarity, link.time,
+                       link.confidence, link.proactive)
+            )
+    return out
+
+
+def _span(text: str, m: Mention, link: Link, mentions: list[Mention], i: int) -> tuple[int, int]:
+    """The substring stating the figure: from its head cue (or clause start) to the unit."""
+    head = link.head
+    if head is not None and head.start >= m.end:  # the cue follows the figure ("1件结转下年度")
+        return m.start, head.end
+    lo = mentions[i - 1].end if i > 0 else 0
+    clause = max([lo] + [text.rfind(ch, lo, m.start) + 1 for ch in "，,；;。：:、（(！？\n" if text.rfind(ch, lo, m.start) != -1])
+    start = head.start if head is not None and head.start >= clause else clause
+    while start < m.start and text[start] in " \u3000\t":
+        start += 1
+    return start, m.end
+
+
+def _stated_zeros(text: str, mentions: list[Mention], cues: list[Cue]) -> list[_Found]:
+    out: list[_Found] = []
+    for neg in _NEGATION_RE.finditer(text):
+        if out and neg.start() < out[-1].end:
+            continue  # "均未" inside an earlier scope
+        ends = [j for j in (text.find(ch, neg.start()) for ch in _SCOPE_END) if j != -1]
+        end = min(ends) if ends else len(text)
+        scope = text[neg.start():end]
+        if re.search(r"[0-9０-９\t|]", scope) or any(neg.start() <= m.start < end for m in mentions):
+            continue  # a figure is stated: it speaks for itself
+        scope_cues = [c for c in cues if c.start >= neg.start() and c.end <= end]
+        for metric in zero_metrics(scope_cues, scope):
+            out.append(
+                _Found(neg.start(), end, 0, _UNIT_BY_METRIC.get(metric, "件"), metric,
+                       polarity="negative", confidence=0.85 if metric != OTHER else 0.6)
+            )
+    return out
+
+
+def _resolve_proactive(found: list[_Found]) -> None:
+    """One proactive total per report: the largest figure of the strongest kind of
+    candidate (主动公开 > "网站/共 发布信息" > "公开信息"); the others are parts of it
+    (区直 2275 + 乡镇 674 = 2949) or channel counts, so "other"."""
+    candidates = [f for f in found if f.proactive]
+    if not candidates:
+        return
+    best = max(f.proactive for f in candidates)
+    top = max(f.value for f in candidates if f.proactive == best)
+    for f in candidates:
+        chosen = f.proactive == best and f.value == top
+        f.metric = "proactive_total" if chosen else OTHER
+        f.confidence = (0.9 if best == 3 else 0.6) if chosen else 0.5
+
+
+def _to_claim(paragraph: Paragraph, f: _Found) -> Claim:
+    base = paragraph.prov.start or 0
+    return Claim(
+        text=paragraph.text[f.start:f.end],
+        value=f.value,
+        metric=f.metric,
+        unit=f.unit,
+        qualifier=f.qualifier,  # type: ignore[arg-type]
+        polarity=f.polarity,  # type: ignore[arg-type]
+        time=f.time,  # type: ignore[arg-type]
+        paragraph=paragraph.index,
+        prov=Provenance(start=base + f.start, end=base + f.end, page=paragraph.prov.page),
+        confidence=f.confidence,
+    )

@@ -1,0 +1,316 @@
+"""Linking each figure to the metric it states (gold.md names), by rules over cues.
+
+The rules read the cues (``cues.py``) on the figure's left, nearest first, back to
+the previous figure or the start of the sentence: the first *head* cue decides
+("…予以公开22件" -> T3.granted.total).  A few heads sit on the right instead
+("共收到70件申请", "1件结转下年度", "对29项…政策文件进行解读").  Breakdowns inherit
+their row from the sentence ("申请81件，其中自然人80件" -> T3.new_received.natural).
+A zero stated in words ("未收到…申请", "无收取信息处理费情况") is a claim of 0, and a
+zero can state several metrics at once ("未发生…行政复议、行政诉讼" -> both).
+
+Everything else a figure can be is metric "other".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cues import Cue
+from .numbers import Mention
+
+OTHER = "other"
+
+# Units each kind of metric is counted in; a head cue with a figure in another unit
+# ("新闻发布会共计25人次") is not that metric.
+REQUEST_UNITS = {"件", "宗", "起", "条", "个", "次", "件次"}
+T2_UNITS = {"件", "条", "个", "项", "份"}
+PROACTIVE_UNITS = {"条", "件"}
+INTERPRETATION_UNITS = {"篇", "条", "次", "项", "期", "个", "份", "场", "件"}
+PRESS_UNITS = {"场", "次"}
+MONEY_UNITS = {"元", "万元"}
+
+T3_ROW_HEADS = {
+    "GRANTED_OR_PARTIAL": "granted_or_partial",
+    "GRANTED": "granted",
+    "PARTIAL": "partial",
+    "DENIED": "denied",
+    "UNABLE": "unable",
+    "NOT_PROCESSED": "not_processed",
+    "OTHER_HANDLING": "other",
+    "CARRIED_OVER": "carried_over",
+    "INCL_CARRIED": "carried_over",  # "（含上年结转8件）"
+    "CARRIED_FORWARD": "carried_forward",
+    "HANDLED": "handled_total",
+}
+T3_COLUMN_CUES = {
+    "COL_NATURAL": "natural",
+    "COL_COMMERCIAL": "commercial",
+    "COL_RESEARCH": "research",
+    "COL_SOCIAL": "social",
+    "COL_LEGAL": "legal",
+}
+T4_GROUP_HEADS = {"REVIEW": "review", "LITIGATION": "litigation"}
+T4_COLUMN_CUES = {"CORRECTED": "corrected", "UPHELD": "upheld", "PENDING": "pending"}
+STOP_CUES = {"BLOCK", "SPEND", "GRAPHIC"}
+
+_CHANGE_RE = re.compile(r"(同比|较上年|较去年|比上年|比去年|环比)?(增长|增加|上升|提高|提升|下降|减少|回落|降低|减)了?(约|近)?$")
+_DECREASE_RE = re.compile(r"下降|减少|回落|降低|减")
+_LAST_YEAR_RE = re.compile(r"(上年|去年|上一年度?)(?!度?结转|度?转结)[^，,；;。]{0,8}$")
+_CUMULATIVE_RE = re.compile(r"历年|累计至今|现行有效")
+_SENTENCE_END = "。！？!?\n"
+_CLAUSE_END = "，,；;。！？!?\n"
+_SERVICE_HALL_RE = re.compile(r"窗口|审批|服务大厅|行政服务|政务服务|便民服务")
+_DISCLOSURE_RE = re.compile(r"信息公开|政府信息|依申请")
+_DIGITS_NOT_DATE = re.compile(r"[0-9０-９]+(?![0-9０-９]*[年月日])")
+
+
+@dataclass
+class Link:
+    """What one figure states: one metric, or several for a coordinated zero."""
+
+    metrics: list[str]
+    head: Cue | None = None  # the cue that decided, for the claim's text span
+    time: str = "this_year"
+    polarity: str = "positive"
+    confidence: float = 0.5
+    proactive: int = 0  # proactive-total candidate: 3 = 主动公开, 2 = website/total evidence, 1 = "公开信息N条"
+    row: str | None = None  # T3 row or T4 group, inherited by later breakdowns
+    notes: list[str] = field(default_factory=list)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(ch, 0, pos) for ch in _SENTENCE_END) + 1
+    ends = [i for i in (text.find(ch, pos) for ch in _SENTENCE_END) if i != -1]
+    return start, min(ends) if ends else len(text)
+
+
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    return max([lo] + [text.rfind(ch, lo, pos) + 1 for ch in _CLAUSE_END if text.rfind(ch, lo, pos) != -1])
+
+
+def _left_start(text: str, lo: int, pos: int) -> int:
+    """Left context starts after the last digit run that is not a date, so table
+    rows and unitless numbers between a cue and the figure cut the link."""
+    last = lo
+    for m in _DIGITS_NOT_DATE.finditer(text, lo, pos):
+        last = m.end()
+    return last
+
+
+class Linker:
+    """Resolves the mentions of one paragraph, left to right."""
+
+    def __init__(self, text: str, mentions: list[Mention], cues: list[Cue]) -> None:
+        self.text = text
+        self.mentions = mentions
+        self.cues = cues
+        self.row_by_sentence: dict[int, tuple[str, str]] = {}  # sentence start -> (table, row)
+        self._sentence_left: list[Cue] = []
+        self._sentence_text = ""
+
+    # ---- contexts ------------------------------------------------------
+    def _contexts(self, i: int) -> tuple[int, int, int, int]:
+        m = self.mentions[i]
+        s_start, s_end = _sentence_bounds(self.text, m.start)
+        prev_end = self.mentions[i - 1].end if i > 0 else 0
+        left_lo = _left_start(self.text, max(s_start, prev_end), m.start)
+        right_hi = s_end
+        for ch in "，,；;":
+            j = self.text.find(ch, m.end, s_end)
+            if j != -1:
+                right_hi = min(right_hi, j)
+        if i + 1 < len(self.mentions):
+            right_hi = min(right_hi, self.mentions[i + 1].start)
+        return left_lo, m.start, m.end, right_hi
+
+    def _cues_in(self, lo: int, hi: int) -> list[Cue]:
+        return [c for c in self.cues if c.start >= lo and c.end <= hi]
+
+    # ---- main ------------------------------------------------------------
+    def link(self, i: int) -> Link:
+        m = self.mentions[i]
+        left_lo, left_hi, right_lo, right_hi = self._contexts(i)
+        left_text = self.text[left_lo:left_hi]
+        if _CHANGE_RE.search(left_text[-8:]):
+            polarity = "negative" if _DECREASE_RE.search(left_text[-8:]) else "positive"
+            return Link([OTHER], time="change", polarity=polarity, confidence=0.8)
+        if m.is_percent:
+            return Link([OTHER], confidence=0.8)  # shares and rates: no metric names a share
+        if _LAST_YEAR_RE.search(left_text[-12:]):
+            return Link([OTHER], time="last_year", confidence=0.6)
+        sentence_start, _ = _sentence_bounds(self.text, m.start)
+        # Heads are read in the figure's own clause; flags such as 其中 in the whole sentence.
+        clause_lo = _clause_start(self.text, left_lo, m.start)
+        left = self._cues_in(clause_lo, left_hi)
+        self._sentence_left = self._cues_in(left_lo, left_hi)
+        self._sentence_text = self.text[sentence_start:left_hi]
+        right = self._cues_in(right_lo, right_hi)
+        if m.value == 0:
+            metrics = zero_metrics(self._cues_in(clause_lo, m.start), self.text[clause_lo:m.start])
+            if len(metrics) > 1:
+                return Link(metrics, confidence=0.8)
+        link = self._from_left(m, list(reversed(left)), sentence_start) or self._from_right(m, left, right)
+        if link is None:
+            link = self._weak_proactive(m, left) or Link([OTHER], confidence=0.5)
+        if link.row:
+            self.row_by_sentence[sentence_start] = (link.metrics[0].split(".")[0], link.row)
+        if _CUMULATIVE_RE.search(left_text) and link.metrics == [OTHER]:
+            link.time = "cumulative"
+        return link
+
+    def _from_left(self, m: Mention, nearest_first: list[Cue], sentence_start: int) -> Link | None:
+        if any(c.label == "BLOCK" for c in nearest_first) and not any(
+            c.label in ("PROACTIVE", "INTERPRETATION", "PRESS") for c in nearest_first[:1]
+        ):
+            return Link([OTHER], confidence=0.7, notes=["a suggestion, complaint or message count"])
+        has_application = False
+        subset = any(c.label == "SUBSET" for c in self._sentence_left)
+        column: tuple[str, str] | None = None  # (table, column) waiting for its row
+        for k, cue in enumerate(nearest_first):
+            label = cue.label
+            further = nearest_first[k + 1:]
+            if label in STOP_CUES:
+                return Link([OTHER], confidence=0.7, notes=[f"stopped by {cue.text}"])
+            if label in ("APPLICATION", "ON_REQUEST"):
+                has_application = True
+                continue
+            if label == "SUBSET":
+                subset = True
+                continue
+            if label in T3_COLUMN_CUES:
+                column = column or ("T3", T3_COLUMN_CUES[label])
+                continue
+            if label in T4_COLUMN_CUES or label == "LOST":
+                if label == "LOST":
+                    return Link(["T4.litigation.corrected"], cue, confidence=0.8, row="litigation")
+                column = column or ("T4", T4_COLUMN_CUES[label])
+                continue
+            if label in T3_ROW_HEADS:
+                if m.unit not in REQUEST_UNITS:
+                    return Link([OTHER], cue, confidence=0.6)
+                row = T3_ROW_HEADS[label]
+                if row == "denied" and re.search(r"应[予以]?公开而$", self.text[max(0, cue.start - 6):cue.start]):
+                    return Link([OTHER], cue, confidence=0.7)
+                col = column[1] if column and column[0] == "T3" else "total"
+                return Link([f"T3.{row}.{col}"], cue, confidence=0.9, row=row)
+            if label == "RECEIVE":
+                if not (has_application or self._application_right(m)):
+                    return Link([OTHER], cue, confidence=0.6)
+                if m.unit not in REQUEST_UNITS:
+                    return Link([OTHER], cue, confidence=0.6)
+                if _SERVICE_HALL_RE.search(self._sentence_text) and not _DISCLOSURE_RE.search(self._sentence_text):
+                    return Link([OTHER], cue, confidence=0.6, notes=["service-hall applications"])
+                if self._includes_carried(m):
+                    return Link(["requests_total_incl_carried"], cue, confidence=0.8)
+                col = column[1] if column and column[0] == "T3" else "total"
+                return Link([f"T3.new_received.{col}"], cue, confidence=0.9, row="new_received")
+            if label in T4_GROUP_HEADS:
+                if m.unit not in REQUEST_UNITS:
+                    return Link([OTHER], cue, confidence=0.6)
+                group = T4_GROUP_HEADS[label]
+                col = column[1] if column and column[0] == "T4" else "total"
+                return Link([f"T4.{group}.{col}"], cue, confidence=0.9, row=group)
+            if label in ("REGULATIONS", "NORMATIVE"):
+                return self._t2(m, cue, further)
+            if label == "PROACTIVE":
+                should = self.text[max(0, cue.start - 1):cue.start] == "应"  # "其他应主动公开的信息": a category
+                if subset or should or m.unit not in PROACTIVE_UNITS:
+                    return Link([OTHER], cue, confidence=0.7)
+                return Link(["proactive_total"], cue, confidence=0.9, proactive=3)
+            if label == "INTERPRETATION":
+                ok = m.unit in INTERPRETATION_UNITS and not subset
+                return Link(["policy_interpretations" if ok else OTHER], cue, confidence=0.85)
+            if label == "PRESS":
+                ok = m.unit in PRESS_UNITS and not subset
+                return Link(["press_conferences" if ok else OTHER], cue, confidence=0.85)
+            if label == "FEE":
+                if m.unit in MONEY_UNITS and cue.start >= m.start - 25:
+                    return Link(["fees_collected_yuan"], cue, confidence=0.85)
+                continue
+        if column is not None:
+            inherited = self.row_by_sentence.get(sentence_start)
+            if inherited and inherited[0] == column[0]:
+                return Link([f"{column[0]}.{inherited[1]}.{column[1]}"], None, confidence=0.8, row=inherited[1])
+            if column[0] == "T4":
+                return Link([f"T4.review.{column[1]}"], None, confidence=0.5, row="review")
+        return None
+
+    def _from_right(self, m: Mention, left: list[Cue], right: list[Cue]) -> Link | None:
+        labels_left = {c.label for c in left}
+        for cue in right:
+            if cue.label in STOP_CUES:
+                return None
+            if cue.label == "CARRIED_FORWARD" and m.unit in REQUEST_UNITS:
+                return Link(["T3.carried_forward.total"], cue, confidence=0.85, row="carried_forward")
+            if cue.label == "CARRIED_OVER" and m.unit in REQUEST_UNITS:
+                return Link(["T3.carried_over.total"], cue, confidence=0.85, row="carried_over")
+            if cue.label == "PRESS" and m.unit in PRESS_UNITS:
+                return Link(["press_conferences"], cue, confidence=0.8)
+            if cue.label == "INTERPRETATION" and m.unit in INTERPRETATION_UNITS:
+                before = self.text[max(0, m.start - 2):m.start]
+                if "对" in before and "政策" in self.text[m.end:cue.end]:
+                    return Link(["policy_interpretations"], cue, confidence=0.75)
+            if cue.label == "APPLICATION" and "RECEIVE" in labels_left and m.unit in REQUEST_UNITS:
+                return Link(["T3.new_received.total"], cue, confidence=0.8, row="new_received")
+        return None
+
+    def _t2(self, m: Mention, cue: Cue, further: list[Cue]) -> Link:
+        row = "regulations" if cue.label == "REGULATIONS" else "normative_docs"
+        between = self.text[cue.end:m.start]
+        before = self.text[max(0, cue.start - 8):cue.start]
+        if m.unit not in T2_UNITS or "类" in between or re.search(r"政策[、和及与]$", before):
+            return Link([OTHER], cue, confidence=0.7)
+        if "现行有效" in before or "清理" in before:
+            return Link([OTHER], cue, time="cumulative", confidence=0.7)
+        if re.search(r"废止|废除|失效", before):
+            return Link([OTHER], cue, confidence=0.6)
+        return Link([f"T2.{row}.issued"], cue, confidence=0.85)
+
+    def _weak_proactive(self, m: Mention, left: list[Cue]) -> Link | None:
+        """"网站共发布信息N条": a total of published items without the word 主动公开."""
+        labels = {c.label for c in left}
+        right_text = self.text[m.end:m.end + 4]
+        has_info = bool(labels & {"INFO", "CATEGORY"}) or right_text.startswith("信息")
+        if m.unit not in PROACTIVE_UNITS or "PUBLISH" not in labels or not has_info or "SUBSET" in labels:
+            return None
+        publish = max(c.start for c in left if c.label == "PUBLISH")
+        has_website = "WEBSITE" in labels
+        has_channel = "CHANNEL" in labels
+        has_total = "TOTAL" in labels
+        if has_channel and not has_website:
+            return None
+        head = next(c for c in left if c.label == "PUBLISH" and c.start == publish)
+        strength = 2 if (has_website or has_total) else 1
+        return Link([OTHER], head, confidence=0.6, proactive=strength)
+
+    def _application_right(self, m: Mention) -> bool:
+        return self.text[m.end:m.end + 6].lstrip(" ").startswith(("申请", "政府信息公开申请", "信息公开申请"))
+
+    def _includes_carried(self, m: Mention) -> bool:
+        return bool(re.match(r"[（(]?\s*(含|包括)上一?年度?(结转|转结)", self.text[m.end:m.end + 12]))
+
+
+def zero_metrics(cues: list[Cue], scope: str) -> list[str]:
+    """The metrics a statement of zero covers ("未发生…行政复议、行政诉讼" -> two)."""
+    labels = [c.label for c in cues]
+    metrics: list[str] = []
+    if "REVIEW" in labels:
+        metrics.append("T4.review.total")
+    if "LITIGATION" in labels:
+        metrics.append("T4.litigation.total")
+    if "LOST" in labels and not metrics:
+        metrics.append("T4.litigation.corrected")
+    if metrics:
+        return metrics
+    if "FEE" in labels:
+        return ["fees_collected_yuan"]
+    if re.search(r"应[予以]?公开而不予公开", scope):
+        return [OTHER]
+    if "BLOCK" in labels:
+        return [OTHER] if re.search(r"建议|提案", scope) else []
+    if ("APPLICATION" in labels or "ON_REQUEST" in labels or "RECEIVE" in labels) and re.search(r"申请", scope):
+        metrics.append("T3.new_received.total")
+    if "DENIED" in labels:
+        metrics.append("T3.denied.total")
+    return metrics
