@@ -59,14 +59,14 @@ def load_docx(path: Path, data: bytes) -> Document:
 def _table_block(table, index: int, add) -> Block:
     rows: list[list[Cell]] = []
     lines = []
-    seen: set[int] = set()
+    seen: set = set()  # the <w:tc> elements met so far (held, so identity is stable)
     for r, row in enumerate(table.rows):
         cells = []
         texts = []
         # row.cells repeats a merged cell's object over its span (both directions).
         for c, cell in enumerate(row.cells):
-            origin = id(cell._tc) not in seen
-            seen.add(id(cell._tc))
+            origin = cell._tc not in seen
+            seen.add(cell._tc)
             txt = clean_inline(cell.text)
             cells.append(Cell(text=txt, row=r, col=c, origin=origin, prov=Provenance(table=index, row=r, col=c)))
             texts.append(txt if origin else "")

@@ -26,7 +26,8 @@ _BLOCK_TAGS = {
     "tr", "td", "th", "tbody", "thead", "table", "font-block",
 }
 # Words that only the report body contains (a portal menu rarely has most of them).
-_BODY_MARKERS = ("总体情况", "主动公开", "依申请", "行政复议", "存在的主要问题", "其他需要报告", "政府信息公开")
+_BODY_MARKERS = ("总体情况", "主动公开政府信息", "收到和处理政府信息公开申请", "依申请公开", "行政复议", "存在的主要问题",
+                 "其他需要报告", "本年新收", "政府信息公开")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 
@@ -93,7 +94,8 @@ def _find_body(root):
     best, best_score = body, -1
     scores: dict = {}
     for el in body.iter("div", "td", "article", "section", "main", "body", "table"):
-        txt = el.text_content()
+        # Link text is menus and related-article lists, not the report.
+        txt = "".join(el.xpath(".//text()[not(ancestor::a)]"))
         if len(txt) < 200:
             continue
         score = sum(1 for w in _BODY_MARKERS if w in txt)

@@ -64,7 +64,7 @@ def _split_inline(text: str, start: int) -> list[_Unit]:
     for m in _PART_HEAD.finditer(text):
         rest = text[m.end(): m.end() + 30]
         for pattern in PART_TITLES.values():
-            pm = re.match(rf"[^。；]{{0,12}}?(?:{pattern})[^。；\s]{{0,14}}?(情况|事项|措施)?", rest)
+            pm = re.match(rf"[^。；]{{0,12}}?(?:{pattern})(?:[^。；，,\s\d]{{0,14}}?(?:情况|事项|措施))?", rest)
             if pm:
                 end = m.end() + pm.end()
                 if end < len(text) and text[end] in "：:。":
@@ -89,12 +89,13 @@ def _split_inline(text: str, start: int) -> list[_Unit]:
     for hs, he in cuts:
         if hs < pos:
             continue
-        if text[pos:hs].strip():
+        if text[pos:hs].strip() and hs > pos:
             seg = text[pos:hs]
             lead = len(seg) - len(seg.lstrip())
             units.append(_Unit(seg.strip(), start + pos + lead, "paragraph"))
         units.append(_Unit(text[hs:he].strip(), start + hs, "heading"))
-        pos = he
+        # A run-in heading ("（一）主动公开方面。按照…") stays part of its paragraph.
+        pos = hs if text[he - 1] in "。：:" and re.match(r"[（(]", text[hs:he]) else he
     if text[pos:].strip():
         seg = text[pos:]
         lead = len(seg) - len(seg.lstrip())

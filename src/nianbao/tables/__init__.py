@@ -33,27 +33,9 @@ def extract_tables(doc: Document) -> TableExtraction:
     year = _year_hint(doc)
     tables, layout, messages = map_grids(doc.tables, year)
     result = TableExtraction(tables, layout, messages)
-    if "T3" in tables and "T4" in tables:
-        return result
-    # No (complete) grid: the tables may be flattened into the text.
-    if _TABLE_WORDS.search(doc.text) and re.search(r"本年新收|本年度办理结果", doc.text):
-        try:
-            from .flattened import decode_flattened, looks_flattened
-        except ImportError:
-            result.messages.append(Message(
-                "warning", "tables-flattened",
-                "the tables are flattened into the text (cell separators lost) and this nianbao cannot decode them: "
-                "table figures were not read",
-            ))
-            return result
-        if looks_flattened(doc.text):
-            narrative = "\n".join(b.text for b in doc.blocks if b.kind != "table")
-            dec = decode_flattened(doc.text, 0, layout if layout != "unknown" else None, narrative=narrative)
-            for name, table in dec.tables.items():
-                result.tables.setdefault(name, table)
-            if result.layout == "unknown":
-                result.layout = dec.layout
-            result.messages.extend(dec.messages)
+    # No T3 grid: the tables may be flattened into the text (cell separators lost).
+    if "T3" not in tables and _TABLE_WORDS.search(doc.text) and re.search(r"本年新收|本年度办理结果", doc.text):
+        _decode_flattened(doc, result)
     missing = [t for t in ("T2", "T3", "T4") if t not in result.tables]
     if missing and result.tables:
         result.messages.append(Message(
@@ -63,6 +45,27 @@ def extract_tables(doc: Document) -> TableExtraction:
     elif not result.tables:
         result.messages.append(Message("info", "no-tables", "no standard statistics table found (a pre-2019 report, or the tables are images)"))
     return result
+
+
+def _decode_flattened(doc: Document, result: TableExtraction) -> None:
+    try:
+        from .flattened import decode_flattened, looks_flattened
+    except ImportError:
+        result.messages.append(Message(
+            "warning", "tables-flattened",
+            "the tables are flattened into the text (cell separators lost) and this nianbao cannot decode them: "
+            "table figures were not read",
+        ))
+        return
+    if not looks_flattened(doc.text):
+        return
+    narrative = "\n".join(b.text for b in doc.blocks if b.kind != "table")
+    dec = decode_flattened(doc.text, 0, result.layout if result.layout != "unknown" else None, narrative=narrative)
+    for name, table in dec.tables.items():
+        result.tables.setdefault(name, table)
+    if result.layout == "unknown":
+        result.layout = dec.layout
+    result.messages.extend(dec.messages)
 
 
 __all__ = ["extract_tables", "TableExtraction", "map_grids"]
