@@ -86,9 +86,9 @@ class CueFinder:
         import spacy
         from spacy.matcher import PhraseMatcher
 
+        jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for users
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         segmenter = jieba.Tokenizer()
-        jieba.setLogLevel(logging.WARNING)
         for phrases in CUE_PHRASES.values():
             for phrase in phrases:
                 segmenter.add_word(phrase, freq=200000)

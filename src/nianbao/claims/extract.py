@@ -17,6 +17,7 @@ _NEGATION_RE = re.compile(
     r"(暂无|均未|暂不|并未|尚无|从未|没有|未|无)"
     r"(?!法|正当|人维护|需|偿|按|经|能|及时|予|审结|现成|论|缝|纸|线|障碍|误|来|成年|效|形|限|理|意)"
 )
+_ZERO_WORD_RE = re.compile(r"(?:均为|为|是)零(?![a-zA-Z\u4e00-\u9fff])")
 _SCOPE_END = "，,；;。！？!?\n（("
 _UNIT_BY_METRIC = {"fees_collected_yuan": "元"}
 
@@ -86,18 +87,41 @@ def _stated_zeros(text: str, mentions: list[Mention], cues: list[Cue]) -> list[_
     for neg in _NEGATION_RE.finditer(text):
         if out and neg.start() < out[-1].end:
             continue  # "均未" inside an earlier scope
-        ends = [j for j in (text.find(ch, neg.start()) for ch in _SCOPE_END) if j != -1]
-        end = min(ends) if ends else len(text)
-        scope = text[neg.start():end]
-        if re.search(r"[0-9０-９\t|]", scope) or any(neg.start() <= m.start < end for m in mentions):
-            continue  # a figure is stated: it speaks for itself
-        scope_cues = [c for c in cues if c.start >= neg.start() and c.end <= end]
-        for metric in zero_metrics(scope_cues, scope):
+        end = _scope_end(text, neg.start())
+        start = neg.start()
+        metrics = _zero_scope_metrics(text, start, end, mentions, cues)
+        if not metrics and end - neg.end() <= 4:
+            # The negation closes its clause ("行政复议、行政诉讼均未发生", "收费情况：无"):
+            # what it denies stands before it.
+            start = _clause_begin(text, neg.start())
+            metrics = _zero_scope_metrics(text, start, end, mentions, cues)
+        for metric in metrics or []:
             out.append(
-                _Found(neg.start(), end, 0, _UNIT_BY_METRIC.get(metric, "件"), metric,
+                _Found(start, end, 0, _UNIT_BY_METRIC.get(metric, "件"), metric,
                        polarity="negative", confidence=0.85 if metric != OTHER else 0.6)
             )
+    for zero in _ZERO_WORD_RE.finditer(text):  # "信息处理费收取为零"
+        start, end = _clause_begin(text, zero.start()), zero.end()
+        for metric in _zero_scope_metrics(text, start, end, mentions, cues) or []:
+            out.append(_Found(start, end, 0, _UNIT_BY_METRIC.get(metric, "件"), metric, confidence=0.8))
     return out
+
+
+def _scope_end(text: str, pos: int) -> int:
+    ends = [j for j in (text.find(ch, pos) for ch in _SCOPE_END) if j != -1]
+    return min(ends) if ends else len(text)
+
+
+def _clause_begin(text: str, pos: int) -> int:
+    return max(text.rfind(ch, 0, pos) for ch in "，,；;。！？!?\n") + 1
+
+
+def _zero_scope_metrics(text: str, start: int, end: int, mentions: list[Mention], cues: list[Cue]) -> list[str] | None:
+    """Metrics a zero statement over text[start:end] covers; None when a figure is stated there."""
+    scope = text[start:end]
+    if re.search(r"[0-9０-９\t|]", scope) or any(start <= m.start < end for m in mentions):
+        return None  # a figure is stated (or this is a table row): it speaks for itself
+    return zero_metrics([c for c in cues if c.start >= start and c.end <= end], scope)
 
 
 def _resolve_proactive(found: list[_Found]) -> None:

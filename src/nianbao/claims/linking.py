@@ -187,6 +187,9 @@ class Linker:
                 column = column or ("T4", T4_COLUMN_CUES[label])
                 continue
             if label in T3_ROW_HEADS:
+                if label == "HANDLED":  # "结转下年度继续办理3件": the specific row wins over 办理
+                    specific = next((c for c in further if c.label in T3_ROW_HEADS and c.label != "HANDLED"), None)
+                    cue, label = (specific, specific.label) if specific else (cue, label)
                 if m.unit not in REQUEST_UNITS:
                     return Link([OTHER], cue, confidence=0.6)
                 row = T3_ROW_HEADS[label]

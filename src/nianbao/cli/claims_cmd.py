@@ -1,0 +1,71 @@
+"""`nianbao claims`: the figures of sentences, one JSON object per input line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Iterable, TextIO
+
+import typer
+
+from . import app
+from ..model import Claim, Paragraph, Provenance
+
+
+def claims_of_line(line: str) -> dict:
+    """The output object for one input line: its text and its claims."""
+    from ..claims import extract_claims
+
+    claims = extract_claims([Paragraph(text=line, part=0, index=0, prov=Provenance(start=0))])
+    return {"text": line, "claims": [_claim_dict(c) for c in claims]}
+
+
+def _claim_dict(c: Claim) -> dict:
+    return {
+        "metric": c.metric,
+        "value": c.value,
+        "unit": c.unit,
+        "text": c.text,
+        "start": c.prov.start,
+        "approx": c.approx,
+    }
+
+
+def _lines(stream: TextIO) -> Iterable[str]:
+    for raw in stream:
+        line = raw.rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+@app.command("claims")
+def claims_command(
+    source: str = typer.Argument(..., help="Text file with one sentence or paragraph per line, or - for standard input."),
+) -> None:
+    """Extract the figures each line states and link them to gold.md metrics ("other" when none fits).
+
+    Prints one JSON object per non-empty input line:
+    {"text", "claims": [{"metric", "value", "unit", "text", "start", "approx"}]}.
+    """
+    if source == "-":
+        stream: TextIO = sys.stdin
+    else:
+        path = Path(source)
+        if not path.is_file():
+            typer.echo(f"error: {source} is not a readable file; give a text file or - to read standard input", err=True)
+            raise typer.Exit(2)
+        try:
+            stream = path.open(encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2)
+    try:
+        for line in _lines(stream):
+            sys.stdout.write(json.dumps(claims_of_line(line), ensure_ascii=False) + "\n")
+    except UnicodeDecodeError as exc:
+        typer.echo(f"error: {source} is not UTF-8 text ({exc.reason}); convert it to UTF-8 first", err=True)
+        raise typer.Exit(2)
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
