@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Claim
-from ..tables.schema import NARRATIVE_METRICS, T4_DERIVED, t3_derived
+from ..tables.schema import NARRATIVE_METRICS, T4_DERIVED, resolve_metric, t3_derived
 
 # metric row -> alternative readings: (description, rows summed, same column)
 ALTERNATIVES: dict[str, list[tuple[str, list[str]]]] = {
@@ -30,7 +30,7 @@ _UNIT_FACTORS = {("元", "amount_wan"): 1 / 10000, ("亿元", "amount_wan"): 100
 
 @dataclass
 class Verdict:
-    status: str  # agree / alternative / mismatch / skip
+    status: str  # agree / alternative / mismatch / explained (by a table error) / skip
     actual: float | int | None = None
     cells: tuple[str, ...] = ()
     reading: str | None = None  # the alternative reading that agrees
@@ -91,6 +91,11 @@ def check_claim(ctx, claim: Claim, tolerance: float) -> Verdict:
     stated = stated_in_table_unit(claim)
     if agrees(claim, stated, actual, tolerance):
         return Verdict("agree", actual, cells)
+    corrected = resolve_metric(metric, corrected_values(ctx), ctx.layout)
+    if corrected is not None and agrees(claim, stated, corrected, tolerance):
+        # The table is internally inconsistent and the narrative states the consistent value:
+        # one error, reported once by the arithmetic rule (which cites this claim).
+        return Verdict("explained", actual, cells, "表内勾稽关系推算值", corrected)
     row_key, _, col = metric.rpartition(".")
     for reading, rows in ALTERNATIVES.get(row_key, []):
         refs = tuple(f"{table}.{r}.{col}" for r in rows)
@@ -102,7 +107,29 @@ def check_claim(ctx, claim: Claim, tolerance: float) -> Verdict:
     return Verdict("mismatch", actual, cells)
 
 
+def corrected_values(ctx) -> dict[str, dict[str, float | int | None]]:
+    """Table values with each cell named by an arithmetic problem set to its expected value."""
+
+    def compute():
+        from .arithmetic import analyse
+
+        values = {name: dict(v) for name, v in ctx.table_values().items()}
+        for problem in analyse(ctx):
+            table, _, key = problem.cell.partition(".")
+            if problem.expected is not None and table in values:
+                values[table][key] = problem.expected
+        return values
+
+    return ctx.cached("corrected_values", compute)
+
+
 def verdicts(ctx, tolerance: float) -> list[Verdict]:
     return ctx.cached(
         f"claim_verdicts:{tolerance}", lambda: [check_claim(ctx, c, tolerance) for c in ctx.result.claims]
     )
+
+
+def supporting_claims(ctx, cell: str) -> list[int]:
+    """Claims about ``cell`` that state the value the table's own arithmetic expects."""
+    tolerance = float(ctx.config.option("NB201", "tolerance", 0))
+    return [i for i, v in enumerate(verdicts(ctx, tolerance)) if v.status == "explained" and cell in v.cells]

@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ...model import Finding
 from ..arithmetic import BLANK_TOTAL, analyse, describe
+from ..claimcheck import supporting_claims
 from ..registry import rule
 
 _TABLE_NAMES = {
@@ -64,6 +65,7 @@ def blank_total(ctx) -> Iterator[Finding]:
             expected=problem.expected,
             found=problem.found,
             cells=[problem.cell],
+            claims=supporting_claims(ctx, problem.cell),
             evidence_cells=list(eq.refs),
             equations=[{"label": eq.label, "lhs": list(eq.lhs), "rhs": list(eq.rhs)}],
         )

@@ -10,18 +10,27 @@ from typing import Iterator
 
 from ...model import Finding
 from ..arithmetic import analyse, describe
+from ..claimcheck import supporting_claims
 from ..registry import rule
+
+
+def with_claims(message: str, ctx, claims: list[int]) -> str:
+    """Add what the narrative says about the same cell, when it backs the expected value."""
+    quoted = "、".join(f"「{ctx.result.claims[i].text}」" for i in claims)
+    return message + (f"正文{quoted}与推算值一致。" if claims else "")
 
 
 def _report(ctx) -> Iterator[Finding]:
     for problem in analyse(ctx):
         if problem.code != ctx.rule.code:
             continue
+        claims = supporting_claims(ctx, problem.cell)
         yield ctx.finding(
-            describe(problem),
+            with_claims(describe(problem), ctx, claims),
             expected=problem.expected,
             found=problem.found,
             cells=[problem.cell],
+            claims=claims,
             evidence_cells=[r for eq in problem.equations for r in eq.refs],
             equations=[
                 {"label": eq.label, "lhs": list(eq.lhs), "rhs": list(eq.rhs), "lhs_sum": s[0], "rhs_sum": s[1]}
