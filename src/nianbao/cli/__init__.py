@@ -23,3 +23,4 @@ app = typer.Typer(
 from . import check_cmd  # noqa: E402,F401  (registers `check`, `evaluate`)
 from . import run_cmd  # noqa: E402,F401  (registers `run`, `summary`)
 from . import claims_cmd  # noqa: E402,F401  (registers `claims`)
+from . import rules_cmd  # noqa: E402,F401  (registers `rules`, `rule`)
