@@ -161,7 +161,7 @@ def _fonts() -> list[str]:
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    wanted = ["Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC"]
+    wanted = ["Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC"]
     return [name for name in wanted if name in installed] + ["DejaVu Sans"]
 
 

@@ -112,6 +112,7 @@ class LocalEngine:
                 try:
                     reply = w.conn.recv()
                 except (EOFError, OSError):
+                    w.proc.join(5)  # the pipe closed first; wait for the exit status
                     code = w.proc.exitcode
                     w.kill()
                     pool[i] = _Worker(ctx, self.run_id, self.check)
