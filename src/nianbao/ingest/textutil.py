@@ -74,12 +74,15 @@ def check_textual(text: str) -> None:
     sample = text[:20000]
     if not sample:
         raise IngestError("the file holds no text")
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in {"Cc", "Co", "Cs"} and ch not in "\t\n\r\f")
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in {"Cc", "Co", "Cs", "Cn"} and ch not in "\t\n\r\f")
     bad += sample.count("\ufffd")
     if bad > 0.05 * len(sample):
         raise IngestError("the file is not readable text (mostly control or undecodable bytes): is it binary with a wrong extension?")
+    if len(_CJK.findall(text[:200000])) < 10:
+        raise IngestError("the file holds no Chinese text: is it a 政府信息公开工作年度报告, in a readable encoding?")
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff]+")
 
 

@@ -1,0 +1,91 @@
+"""`nianbao check` and `nianbao evaluate` end to end, on the real samples."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+from nianbao.model import ReportResult
+
+from sample_data import ROOT, SAMPLES, SEED
+
+runner = CliRunner()
+SCHEMA = json.loads((ROOT / "src/nianbao/schema/result.schema.json").read_text(encoding="utf-8"))
+
+
+def test_check_seed_json_has_every_figure_and_no_arithmetic_finding():
+    res = runner.invoke(app, ["check", "--json", "--no-classify", str(SEED)])
+    assert res.exit_code in (0, 1), res.output
+    data = json.loads(res.stdout)
+    jsonschema.validate(data, SCHEMA)
+    gold = json.loads((SAMPLES / "jinshui-sfj-2023-txt/gold.json").read_text(encoding="utf-8"))
+    assert data["tables"] == gold["tables"]
+    assert data["tables"]["T3"]["new_received.total"] == 1
+    assert data["tables"]["T3"]["granted.total"] == 1
+    assert data["tables"]["T3"]["handled_total.total"] == 1
+    arithmetic = {"t3_balance", "t3_row_total", "t3_result_total", "t4_group_total"}
+    assert not [f for f in data["findings"] if f["family"] in arithmetic]
+    assert data["layout"] == "2021" and data["agency"] == "金水区司法局" and data["year"] == 2023
+
+
+def test_result_json_round_trip_keeps_provenance():
+    res = runner.invoke(app, ["check", "--json", "--no-classify", str(SAMPLES / "pingtan-2021-html/source.html")])
+    data = json.loads(res.stdout)
+    r = ReportResult.from_dict(data)
+    assert r.to_dict() == data
+    fig = r.figure("T3.new_received.total")
+    assert fig.value == 70 and fig.prov.table is not None
+
+
+def test_bad_files_do_not_stop_the_others(tmp_path: Path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.html"
+    junk.write_bytes(b"\x00\xff" * 3000)
+    res = runner.invoke(app, ["check", "--json", "--no-classify", str(empty), str(SEED), str(junk)])
+    assert res.exit_code == 2
+    data = json.loads(res.stdout)
+    assert [d["source"] for d in data] == [str(empty), str(SEED), str(junk)]
+    assert data[1]["tables"]["T3"]["new_received.total"] == 1
+    for bad in (data[0], data[2]):
+        assert bad["messages"][0]["level"] == "error"
+    assert "empty" in data[0]["messages"][0]["text"]
+    assert "Traceback" not in res.output
+
+
+def test_exit_status_one_when_findings(tmp_path: Path):
+    # The 2020 report's printed result rows over-count （七）总计.
+    res = runner.invoke(app, ["check", "--no-classify", str(SAMPLES / "pingtan-2020-html/source.html")])
+    assert res.exit_code == 1, res.output
+    assert "t3_result_total" in res.output or "NB" in res.output
+
+
+def test_out_dir_writes_one_json_per_file(tmp_path: Path):
+    res = runner.invoke(app, ["check", "--no-classify", "--out", str(tmp_path), str(SEED)])
+    assert res.exit_code in (0, 1)
+    written = json.loads((tmp_path / "source.json").read_text(encoding="utf-8"))
+    assert written["tables"]["T3"]["new_received.total"] == 1
+
+
+def test_evaluate_scores_every_html_and_the_seed_100_percent():
+    folders = [SAMPLES / n for n in ("jinshui-sfj-2023-txt", "pingtan-2019-html", "pingtan-2020-html",
+                                     "pingtan-2021-html", "pingtan-2023-html", "pingtan-2025-html")]
+    res = runner.invoke(app, ["evaluate", "--json", *map(str, folders)])
+    assert res.exit_code == 0, res.output
+    s = json.loads(res.stdout)["reports"]
+    for r in s["reports"]:
+        assert r["cells"]["accuracy"] == 1.0, (r["name"], r["cells"]["wrong"][:5])
+    # The gold arithmetic findings of pingtan-2020 are found.
+    f2020 = next(r for r in s["reports"] if r["name"] == "pingtan-2020-html")["findings"]
+    assert f2020["t3_result_total"]["fn"] == 0
+
+
+def test_console_script_runs():
+    out = subprocess.run([sys.executable, "-m", "nianbao", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "check" in out.stdout
