@@ -101,13 +101,14 @@ def load_pdf(path: Path, data: bytes) -> Document:
     _warn_unreadable(pages, doc)
 
     raw_lines = [page_lines(p) for p in pages]
+    margins = body_margins([ln for page_lines in raw_lines for ln in page_lines])
     candidates = table_pages(pages, raw_lines)
     doc.meta["table_pages"] = candidates
     tables: list[RawTable] = []
     if candidates:
         source: Path | bytes = path if path.is_file() else data
         try:
-            tables = read_tables(source, pages, candidates)
+            tables = read_tables(source, pages, candidates, margins.right - margins.left)
         except Exception as exc:  # camelot/pdfminer failure: keep the text, say the tables are missing
             log.debug("camelot failed on %s", path, exc_info=True)
             doc.warn(

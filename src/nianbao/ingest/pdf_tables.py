@@ -169,10 +169,13 @@ def cell_text(chars: list[Char], page: int) -> str:
     return clean_cell_text("\n".join(ln.text for ln in group_lines(chars, page, split_gap=1e9)))
 
 
-def read_tables(source: Path | bytes, pages: list[PageText], numbers: list[int]) -> list[RawTable]:
-    """camelot on the given pages: lattice (vector rules, no rendering) where rules are
-    drawn, network otherwise; a ruled page where lattice finds nothing falls back to network."""
+def read_tables(source: Path | bytes, pages: list[PageText], numbers: list[int], body_width: float) -> list[RawTable]:
+    """Tables of the given pages: camelot lattice (vector rules, no rendering) where
+    rules are drawn; the character-position reader (pdf_textgrid) where they are not,
+    or where lattice finds nothing."""
     import camelot
+
+    from .pdf_textgrid import read_borderless
 
     by_number = {p.number: p for p in pages}
     ruled = [n for n in numbers if by_number[n].n_paths >= 8]
@@ -182,8 +185,8 @@ def read_tables(source: Path | bytes, pages: list[PageText], numbers: list[int])
         got = _camelot(camelot, source, ruled, "lattice", by_number, engine="vector")
         tables += got
         plain += [n for n in ruled if not any(t.page == n for t in got)]
-    if plain:
-        tables += _camelot(camelot, source, sorted(plain), "network", by_number)
+    for n in sorted(plain):
+        tables += read_borderless(by_number[n], body_width)
     tables.sort(key=lambda t: (t.page, t.bbox[1]))
     return tables
 

@@ -305,8 +305,9 @@ def body_margins(lines: list[Line]) -> Margins:
     size = statistics.median(ln.size for ln in lines)
     lefts = Counter(round(ln.x0) for ln in lines)
     rights = Counter(round(ln.x1) for ln in lines)
-    left = min(x for x, n in lefts.items() if n >= max(2, 0.1 * len(lines))) if len(lines) > 3 else min(lefts)
-    right = max(x for x, n in rights.items() if n >= max(2, 0.1 * len(lines))) if len(lines) > 3 else max(rights)
+    common = max(2, 0.1 * len(lines))
+    left = min((x for x, n in lefts.items() if n >= common), default=min(lefts))
+    right = max((x for x, n in rights.items() if n >= common), default=max(rights))
     return Margins(left, right, size)
 
 
