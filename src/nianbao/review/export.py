@@ -1,0 +1,253 @@
+"""Decisions out of the store: CSV / XLSX tables, and gold folders for ``nianbao evaluate``.
+
+Spreadsheet safety: report text is untrusted, and a cell starting with ``=``,
+``+``, ``-``, ``@`` (or a tab / carriage return) runs as a formula in Excel
+and LibreOffice.  Such text is prefixed with an apostrophe (OWASP advice);
+numbers stay numbers.
+
+Gold folders (``write_gold``): one folder per reviewed report, shaped as
+gold.md describes (``source.*``, ``meta.json``, ``gold.json``):
+
+- ``findings``: exactly the confirmed findings (rule family + cells; the
+  comment and any corrected value in ``note``).  False alarms are left out,
+  so ``nianbao evaluate`` counts a tool that still raises them as imprecise.
+- ``tables`` / ``claims``: the pipeline's reading, with the corrected values
+  of *false alarms* applied (a false alarm with a corrected value means the
+  figure was misread; a confirmed finding's corrected value is what the
+  report should have printed, so it does not change what was printed).
+- ``review``: who decided what, and which findings are still open or under
+  discussion (``complete`` is True only when every finding has a final
+  decision).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .grid import format_number
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+DECISION_COLUMNS = (
+    "decision_id", "finding_id", "status", "comment", "corrected_value", "reviewer", "decided_at",
+    "superseded", "code", "rule", "family", "severity", "message", "expected", "found", "cells",
+    "report_id", "agency", "year", "path",
+)
+CONFIRMED_COLUMNS = (
+    "finding_id", "code", "rule", "family", "severity", "message", "expected", "found", "cells",
+    "comment", "corrected_value", "reviewer", "decided_at", "report_id", "agency", "year", "layout", "path",
+)
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text that cannot run as a formula; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def decision_rows(con: duckdb.DuckDBPyConnection, *, include_history: bool = False) -> list[dict[str, Any]]:
+    """Current decisions (or every decision ever made), with their finding."""
+    where = "" if include_history else "WHERE NOT d.superseded"
+    return _rows(
+        con,
+        "SELECT d.decision_id, d.finding_id, d.status, d.comment, d.corrected_value, d.reviewer, d.decided_at, "
+        "d.superseded, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, f.cells, "
+        "f.report_id, r.agency, r.year, r.path FROM decisions d "
+        "LEFT JOIN findings f USING (finding_id) LEFT JOIN reports r ON r.report_id = f.report_id "
+        f"{where} ORDER BY d.decided_at, d.decision_id",
+        [],
+    )
+
+
+def confirmed_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return _rows(
+        con,
+        "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, f.cells, "
+        "d.comment, d.corrected_value, d.reviewer, d.decided_at, f.report_id, r.agency, r.year, r.layout, r.path "
+        "FROM decisions d JOIN findings f USING (finding_id) LEFT JOIN reports r ON r.report_id = f.report_id "
+        "WHERE NOT d.superseded AND d.status = 'confirmed' ORDER BY r.agency_norm, r.year, f.code",
+        [],
+    )
+
+
+def _cell_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def to_csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> bytes:
+    """UTF-8 with a BOM, so spreadsheet programs read the Chinese text right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(_cell_value(row.get(c))) for c in columns])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: list[dict[str, Any]], columns: tuple[str, ...], sheet: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append(list(columns))
+    for row in rows:
+        ws.append([spreadsheet_safe(_cell_value(row.get(c))) for c in columns])
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def table_export(con: duckdb.DuckDBPyConnection, what: str, fmt: str, *, include_history: bool = False) -> bytes:
+    """``what``: decisions | confirmed; ``fmt``: csv | xlsx."""
+    if what == "decisions":
+        rows, columns = decision_rows(con, include_history=include_history), DECISION_COLUMNS
+    elif what == "confirmed":
+        rows, columns = confirmed_rows(con), CONFIRMED_COLUMNS
+    else:
+        raise ValueError(f"unknown export {what!r}: use decisions or confirmed")
+    if fmt == "csv":
+        return to_csv(rows, columns)
+    if fmt == "xlsx":
+        return to_xlsx(rows, columns, what)
+    raise ValueError(f"unknown format {fmt!r}: use csv or xlsx")
+
+
+# ---- gold folders ------------------------------------------------------------
+def _folder_name(report: dict[str, Any]) -> str:
+    """A safe folder name: the source's folder or file stem (ASCII part), then the id."""
+    path = str(report.get("path") or "").split("!")[-1]
+    stem = Path(path).parent.name if Path(path).stem == "source" else Path(path).stem
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:60] or "report"
+    return f"{slug}-{report['report_id'][:8]}"
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def gold_for_report(con: duckdb.DuckDBPyConnection, report: dict[str, Any]) -> dict[str, Any]:
+    rid = report["report_id"]
+    findings = _rows(
+        con,
+        "SELECT f.finding_id, f.code, f.rule, f.family, f.message, f.cells, f.claims, d.status, d.comment, "
+        "d.corrected_value, d.reviewer, d.decided_at FROM findings f LEFT JOIN decisions d "
+        "ON d.finding_id = f.finding_id AND NOT d.superseded WHERE f.report_id = ? ORDER BY f.code, f.finding_id",
+        [rid],
+    )
+    tables: dict[str, dict[str, Any]] = {}
+    blanks = []
+    for name, key, value, blank in con.execute(
+        "SELECT table_name, key, value, blank FROM cells WHERE report_id = ? ORDER BY table_name, key", [rid]
+    ).fetchall():
+        tables.setdefault(name, {})[key] = _number(value)
+        if blank:
+            blanks.append(f"{name}.{key}")
+    claims = {
+        idx: {"text": text, "metric": metric, "value": _number(value), **({"approx": True} if qual and qual != "exact" else {})}
+        for idx, text, metric, value, qual in con.execute(
+            "SELECT idx, text, metric, value, qualifier FROM claims WHERE report_id = ? ORDER BY idx", [rid]
+        ).fetchall()
+    }
+    gold_findings, corrections, review = [], [], []
+    for f in findings:
+        cells = json.loads(f["cells"]) if isinstance(f["cells"], str) else list(f["cells"] or [])
+        claim_ids = json.loads(f["claims"]) if isinstance(f["claims"], str) else list(f["claims"] or [])
+        review.append(
+            {
+                "finding_id": f["finding_id"], "code": f["code"], "status": f["status"] or "open",
+                "reviewer": f["reviewer"], "decided_at": _cell_value(f["decided_at"]), "comment": f["comment"],
+                "corrected_value": _number(f["corrected_value"]),
+            }
+        )
+        if f["status"] == "confirmed":
+            note = f["comment"] or f["message"] or ""
+            if f["corrected_value"] is not None:
+                note += f" (reviewer: should be {format_number(f['corrected_value'])})"
+            gold_findings.append({"rule": f["family"], "code": f["code"], "cells": cells, "note": note.strip()})
+        elif f["status"] == "false_alarm" and f["corrected_value"] is not None:
+            value = _number(f["corrected_value"])
+            if cells:
+                table, _, key = cells[0].partition(".")
+                tables.setdefault(table, {})[key] = value
+                corrections.append({"cell": cells[0], "value": value, "finding_id": f["finding_id"]})
+            elif claim_ids and claim_ids[0] in claims:
+                claims[claim_ids[0]]["value"] = value
+                corrections.append({"claim": claims[claim_ids[0]]["text"], "value": value, "finding_id": f["finding_id"]})
+    decided = [r for r in review if r["status"] in ("confirmed", "false_alarm")]
+    return {
+        "tables": tables,
+        "blank_cells": blanks,
+        "claims": [c for c in claims.values() if c["metric"] and c["metric"] != "other"],
+        "findings": gold_findings,
+        "review": {
+            "complete": len(decided) == len(review),
+            "decisions": review,
+            "corrections": corrections,
+        },
+    }
+
+
+def write_gold(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
+    """One gold folder per report with at least one current decision; returns the folders."""
+    reports = _rows(
+        con,
+        "SELECT DISTINCT r.report_id, r.path, r.format, r.agency, r.year, r.layout FROM reports r "
+        "JOIN findings f USING (report_id) JOIN decisions d ON d.finding_id = f.finding_id AND NOT d.superseded "
+        "ORDER BY r.path",
+        [],
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for report in reports:
+        folder = out_dir / _folder_name(report)
+        folder.mkdir(exist_ok=True)
+        gold = gold_for_report(con, report)
+        meta = {
+            "agency": report["agency"],
+            "year": report["year"],
+            "layout": report["layout"],
+            "source": report["path"],
+            "notes": "exported from nianbao review; findings = confirmed decisions"
+            + ("" if gold["review"]["complete"] else "; review incomplete (open or needs-discussion findings)"),
+        }
+        (folder / "gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
+        (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        source = Path(str(report["path"] or ""))
+        if "!" not in str(report["path"] or "") and source.is_file():
+            shutil.copyfile(source, folder / f"source{source.suffix.lower() or '.' + (report['format'] or 'txt')}")
+        written.append(folder)
+    return written
+
+
+def gold_zip(con: duckdb.DuckDBPyConnection, scratch: Path) -> bytes:
+    """The gold folders as one zip (for the app's download link)."""
+    folders = write_gold(con, scratch)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for folder in folders:
+            for file in sorted(folder.iterdir()):
+                zf.write(file, f"{folder.name}/{file.name}")
+    return out.getvalue()
