@@ -1,0 +1,393 @@
+"""Recover T2/T3/T4 figures from copied text whose cell separators are gone.
+
+Copied reports (crawler dumps, pasted articles, PDF text layers) flatten the
+tables: "一、本年新收政府信息公开申请数量640020470" is 64, 0, 0, 2, 0, 4, 70.
+``decode_flattened`` finds each row label, lists every split of the digits
+after it, and picks the splits that make the table's own arithmetic hold
+(flattened_solve).  When several decodings fit equally well the cells that
+differ are reported ambiguous (value None, ``candidates`` set, a warning)
+rather than guessed; when the printed table is itself wrong, the figures are
+decoded as printed and the arithmetic rules downstream flag them.
+
+Usage::
+
+    if looks_flattened(doc.text):
+        dec = decode_flattened(doc.text, layout=None, narrative="")
+        dec.tables["T3"].value("new_received.total")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import CanonicalTable, Figure, Message, Provenance
+from .flattened_hints import narrative_hints
+from .flattened_solve import W_COLUMN, W_ROW, Hint, RowChoice, Rule, Solution, magnitude_prior, score_row, solve_joint
+from .flattened_text import (
+    T2_BLOCK,
+    T3_SHAPE,
+    T4_SHAPE,
+    Piece,
+    Regions,
+    RowRun,
+    RowShape,
+    Split,
+    detect_layout,
+    enumerate_splits,
+    find_labels,
+    find_regions,
+    first_run,
+    group_violations,
+    row_runs,
+    t2_labels,
+    t2_shape,
+    t3_labels,
+    tokenize,
+)
+from .schema import T3_COLUMNS, t3_rows
+
+SPLIT_LIMIT = 400  # candidate splits kept per row before only total-keeping ones are listed
+RESULT_ROWS_PARENTS = ("denied", "unable", "not_processed", "other")
+
+
+@dataclass
+class FlatDecoding:
+    """What decoding the flattened tables of one text gave."""
+
+    tables: dict[str, CanonicalTable] = field(default_factory=dict)
+    layout: str = "unknown"
+    messages: list[Message] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)  # refs like "T3.granted.natural"
+    confidence: float = 0.0
+    broken: list[str] = field(default_factory=list)  # rules the decoded (printed) figures break
+
+
+def decode_flattened(
+    text: str, offset: int = 0, layout: str | None = None, narrative: str = "", *, guess: bool = False
+) -> FlatDecoding:
+    """Decode the flattened standard tables found in ``text``.
+
+    ``offset`` is added to every character position (so provenance points
+    into Document.text when ``text`` is a slice of it); ``layout`` is "2021",
+    "2019" or None to detect it; ``narrative`` is the report's narrative, used
+    as weak evidence (the text outside the tables when empty).  With
+    ``guess`` an ambiguous cell gets its most plausible candidate as value
+    (still listed in ``ambiguous``, with low confidence) instead of None.
+    """
+    regions = find_regions(text)
+    result = FlatDecoding(layout=layout or "unknown")
+    if regions.span is None:
+        result.messages.append(
+            Message("info", "flat_none", "No flattened T2/T3/T4 table was found in the text.")
+        )
+        return result
+    result.layout = layout or detect_layout(text, regions)
+    if not narrative:
+        first, last = regions.span
+        narrative = text[:first] + "\n" + text[last:]
+    hints = narrative_hints(narrative, result.layout)
+    ctx = _Context(text, offset, result.layout, guess, result)
+    if regions.t3:
+        _decode_t3(ctx, regions, hints["T3"])
+    if regions.t4:
+        _decode_t4(ctx, regions, hints["T4"])
+    if regions.t2:
+        _decode_t2(ctx, regions, hints["T2"])
+    figures = [f for t in result.tables.values() for f in t.figures.values()]
+    result.confidence = round(sum(f.confidence for f in figures) / len(figures), 3) if figures else 0.0
+    return result
+
+
+def looks_flattened(text: str) -> bool:
+    """True when the text's standard tables have lost their cell separators.
+
+    That is: a T3 row label followed by a run that does not read as seven
+    separate figures (e.g. "予以公开270020130"), or a T4 run that is not 15.
+    """
+    regions = find_regions(text)
+    if regions.t3:
+        layout = detect_layout(text, regions)
+        found = find_labels(text, t3_labels(layout), *regions.t3)
+        runs = [r for r in row_runs(text, "T3", found, regions.t3[1]) if r.variants]
+        off = [r for r in runs if len(tokenize(r.text, r.start, allow_negative=False)) != len(T3_COLUMNS)]
+        if runs and len(off) >= max(1, len(runs) // 4):
+            return True
+    if regions.t4:
+        got = first_run(text, *regions.t4, decimal=False)
+        if got and len(tokenize(got[0], got[1], allow_negative=False)) != len(T4_SHAPE.columns):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- shared
+
+
+@dataclass
+class _Context:
+    text: str
+    offset: int
+    layout: str
+    guess: bool
+    result: FlatDecoding
+
+    def warn(self, code: str, msg: str) -> None:
+        self.result.messages.append(Message("warning", code, msg))
+
+    def info(self, code: str, msg: str) -> None:
+        self.result.messages.append(Message("info", code, msg))
+
+
+def _candidates(run: RowRun, shape: RowShape) -> tuple[list[Split], bool]:
+    """All splits of a row's run(s); only total-keeping ones when there are too many."""
+    allow_negative = any(k.negative for k in shape.kinds)
+    splits: list[Split] = []
+    complete = True
+    for body, start in run.variants:
+        tokens = tokenize(body, start, allow_negative)
+        got, done = enumerate_splits(tokens, shape, require_sums=False, limit=SPLIT_LIMIT)
+        if not done and shape.groups:
+            got, done = enumerate_splits(tokens, shape, require_sums=True, limit=SPLIT_LIMIT * 5)
+        splits.extend(got)
+        complete = complete and done
+    return splits, complete
+
+
+def _label(text: str, run: RowRun) -> str:
+    return "".join(text[run.label_start : run.label_end].split())
+
+
+def _figure(ctx: _Context, table: str, key: str, piece: Piece, confidence: float) -> Figure:
+    return Figure(
+        table=table,
+        key=key,
+        value=piece.value,
+        raw=piece.raw,
+        blank=piece.blank,
+        prov=Provenance(start=ctx.offset + piece.start, end=ctx.offset + piece.end),
+        confidence=confidence,
+    )
+
+
+def _ambiguous_figure(
+    ctx: _Context, table: str, key: str, run: RowRun, values: list[int | float]
+) -> Figure:
+    """A cell whose value the text does not settle: candidates, no certain value."""
+    ctx.result.ambiguous.append(f"{table}.{key}")
+    return Figure(
+        table=table,
+        key=key,
+        value=values[0] if ctx.guess else None,
+        raw=run.text,
+        prov=Provenance(start=ctx.offset + run.start, end=ctx.offset + run.end),
+        confidence=round(1 / len(values), 3) if ctx.guess else 0.0,
+        candidates=values,
+    )
+
+
+def _show(split: Split) -> str:
+    return "|".join(p.raw for p in split)
+
+
+def _emit_row(
+    ctx: _Context,
+    table: CanonicalTable,
+    run: RowRun,
+    columns: tuple[str, ...],
+    key_of: callable,  # column -> canonical key
+    splits: list[Split],
+    confidence: float,
+) -> None:
+    """Figures of one row from its winning splits (several = ambiguous cells)."""
+    for ci, col in enumerate(columns):
+        values: list[int | float] = []
+        for s in splits:
+            if s[ci].value not in values:
+                values.append(s[ci].value)
+        key = key_of(col)
+        if len(values) == 1:
+            table.figures[key] = _figure(ctx, table.name, key, splits[0][ci], confidence)
+        else:
+            table.figures[key] = _ambiguous_figure(ctx, table.name, key, run, values)
+
+
+# ---------------------------------------------------------------- T3
+
+
+def _t3_rules(layout: str) -> list[Rule]:
+    rows = [r.key for r in t3_rows(layout)]
+    results = [r for r in rows if r in ("granted", "partial") or r.split(".")[0] in RESULT_ROWS_PARENTS]
+    rules = []
+    for c in T3_COLUMNS:
+        rules.append(
+            Rule(f"t3_balance {c}", (f"new_received.{c}", f"carried_over.{c}"), (f"handled_total.{c}", f"carried_forward.{c}"))
+        )
+        rules.append(Rule(f"t3_result_total {c}", (f"handled_total.{c}",), tuple(f"{r}.{c}" for r in results)))
+    return rules
+
+
+def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
+    start, end = regions.t3
+    specs = t3_labels(ctx.layout)
+    found = find_labels(ctx.text, specs, start, end)
+    runs = row_runs(ctx.text, "T3", found, end)
+    table = CanonicalTable("T3", ctx.layout, method="flattened")
+    present: set[str] = set()
+    choices: list[RowChoice] = []
+    by_row: dict[str, RowRun] = {}
+    unreadable: list[str] = []
+    for run in runs:
+        splits, complete = _candidates(run, T3_SHAPE)
+        if not complete:
+            ctx.warn("flat_many", f"T3 row {_label(ctx.text, run)}: '{run.text}' has too many readings; only those keeping the row total were tried.")
+        if not splits:
+            ctx.warn("flat_unreadable", f"T3 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(T3_COLUMNS)} figures; the row is left out.")
+            unreadable.append(run.row)
+            continue
+        costs = [W_ROW * group_violations(s, T3_SHAPE) for s in splits]
+        choices.append(RowChoice(run.row, T3_COLUMNS, splits, costs))
+        by_row[run.row] = run
+        present.add(run.row)
+    table.missing_rows = [r.key for r in t3_rows(ctx.layout) if r.key not in present]
+    if table.missing_rows:
+        ctx.warn("flat_missing_rows", f"T3 rows not found in the flattened text: {', '.join(table.missing_rows)}.")
+    if not choices:
+        return
+    sol = solve_joint(choices, _t3_rules(ctx.layout), hints, unreadable)
+    if not sol.picks:
+        ctx.warn("flat_unsolved", "T3 could not be decoded (the solver found no reading); check the table text.")
+        return
+    _report_solution(ctx, "T3", sol, choices, by_row)
+    confidence = _table_confidence(sol)
+    for choice in choices:
+        chosen = _distinct([choice.splits[p[choice.row]] for p in sol.picks])
+        _emit_row(ctx, table, by_row[choice.row], T3_COLUMNS, lambda c, r=choice.row: f"{r}.{c}", chosen, confidence)
+    ctx.result.tables["T3"] = table
+
+
+def _distinct(splits: list[Split]) -> list[Split]:
+    out: list[Split] = []
+    seen: set[tuple] = set()
+    for s in splits:
+        key = tuple(p.value for p in s)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _table_confidence(sol: Solution) -> float:
+    if sol.broken:
+        return 0.7  # decoded as printed, but the printed arithmetic does not hold
+    if sol.hints_used:
+        return 0.9  # the narrative, not the table, settled it
+    return 1.0
+
+
+def _report_solution(ctx: _Context, name: str, sol: Solution, choices: list[RowChoice], runs: dict[str, RowRun]) -> None:
+    if sol.broken:
+        ctx.warn(
+            "flat_printed_arithmetic",
+            f"{name} as printed breaks its own arithmetic ({'; '.join(sol.broken)}); "
+            "the figures are decoded as printed, check them against the source.",
+        )
+    if sol.hints_used:
+        ctx.info("flat_narrative", f"{name}: the narrative figures settled a split the table alone left open.")
+    if not sol.complete:
+        ctx.warn("flat_many_solutions", f"{name}: more than {len(sol.picks)} decodings fit equally well; only the cells that differ among them are marked ambiguous.")
+    fits = "satisfy every constraint" if not sol.broken else "fit the table equally well"
+    for choice in choices:
+        options = _distinct([choice.splits[p[choice.row]] for p in sol.picks])
+        if len(options) > 1:
+            alts = " / ".join(_show(s) for s in options[:6])
+            ctx.warn(
+                "flat_ambiguous",
+                f"{name} row {_label(ctx.text, runs[choice.row])}: {len(options)} decodings {fits} ({alts}); "
+                "the differing cells are left without a value.",
+            )
+
+
+# ---------------------------------------------------------------- T4
+
+
+def _decode_t4(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
+    start, end = regions.t4
+    got = first_run(ctx.text, start, end, decimal=False)
+    if not got:
+        ctx.warn("flat_unreadable", "T4: no figures found after the 行政复议/行政诉讼 header.")
+        return
+    run = RowRun("T4", "row", start, got[1], [got])
+    splits, complete = _candidates(run, T4_SHAPE)
+    if not splits:
+        ctx.warn("flat_unreadable", f"T4: '{run.text}' cannot be read as {len(T4_SHAPE.columns)} figures.")
+        return
+    if not complete:
+        ctx.warn("flat_many", f"T4: '{run.text}' has too many readings; only those keeping the group totals were tried.")
+    costs = [W_ROW * group_violations(s, T4_SHAPE) for s in splits]
+    choice = RowChoice("T4", T4_SHAPE.columns, splits, costs)
+    hints = [Hint(tuple(f"T4.{c}" for c in h.cells), h.value, h.text) for h in hints]
+    winners, cost, tie_without = score_row(choice, hints, magnitude_prior)
+    chosen = [splits[k] for k in winners]
+    broken = cost >= W_ROW
+    sol = Solution(
+        picks=[{"T4": k} for k in winners],
+        cost=cost,
+        broken=["t4_group_total"] if broken else [],
+        hints_used=hints if len(tie_without) > len(winners) else [],
+    )
+    _report_solution(ctx, "T4", sol, [choice], {"T4": run})
+    table = CanonicalTable("T4", ctx.layout, method="flattened")
+    _emit_row(ctx, table, run, T4_SHAPE.columns, lambda c: c, chosen, _table_confidence(sol))
+    ctx.result.tables["T4"] = table
+
+
+# ---------------------------------------------------------------- T2
+
+
+def _t2_row_cost(row: str, split: Split, layout: str) -> int:
+    """Near-definitional relations inside a T2 row (the only arithmetic T2 has)."""
+    values = [p.value for p in split]
+    if row in ("regulations", "normative_docs"):
+        if layout == "2019" and values[1] > values[2]:  # 本年新公开 ≤ 对外公开总数量
+            return W_COLUMN
+        if layout != "2019" and values[0] > values[2]:  # 本年制发 ≤ 现行有效
+            return W_COLUMN
+    return 0
+
+
+def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
+    start, end = regions.t2
+    found = find_labels(ctx.text, t2_labels(ctx.layout), start, end, stops=T2_BLOCK)
+    runs = row_runs(ctx.text, "T2", found, end, decimal=True)
+    table = CanonicalTable("T2", ctx.layout, method="flattened")
+    for run in runs:
+        shape = t2_shape(run.row, ctx.layout)
+        splits, _complete = _candidates(run, shape)
+        if not splits:
+            ctx.warn("flat_unreadable", f"T2 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(shape.columns)} figures.")
+            continue
+        costs = [_t2_row_cost(run.row, s, ctx.layout) for s in splits]
+        choice = RowChoice(run.row, shape.columns, splits, costs)
+        winners, cost, tie_without = score_row(choice, hints, magnitude_prior)
+        chosen = _distinct([splits[k] for k in winners])
+        sol = Solution(picks=[{run.row: k} for k in winners], cost=cost,
+                       hints_used=hints if len(tie_without) > len(winners) else [])
+        if len(chosen) > 1:
+            shown = " / ".join(_show(s) for s in chosen[:5]) + (" / …" if len(chosen) > 5 else "")
+            ctx.warn(
+                "flat_ambiguous",
+                f"T2 row {_label(ctx.text, run)}: '{run.text}' splits {len(chosen)} ways into "
+                f"{len(shape.columns)} figures and T2 has no totals to decide ({shown}); "
+                "the differing cells are left without a value.",
+            )
+        _emit_row(ctx, table, run, shape.columns, lambda c, r=run.row: f"{r}.{c}", chosen, _table_confidence(sol))
+    present = {r.row for r in runs}
+    table.missing_rows = [r for r in t2_labels_keys(ctx.layout) if r not in present]
+    if table.figures:
+        ctx.result.tables["T2"] = table
+
+
+def t2_labels_keys(layout: str) -> list[str]:
+    return [s.key for s in t2_labels(layout)]
+
+
+__all__ = ["FlatDecoding", "decode_flattened", "looks_flattened"]
