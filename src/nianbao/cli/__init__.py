@@ -9,8 +9,10 @@ import logging
 
 import typer
 
-# jieba announces its dictionary loading on stderr at INFO level.
-logging.getLogger("jieba").setLevel(logging.WARNING)
+import jieba
+
+# jieba announces its dictionary loading on stderr at DEBUG level.
+jieba.setLogLevel(logging.WARNING)
 
 app = typer.Typer(
     name="nianbao",

@@ -102,15 +102,15 @@ def _print_summary(r: ReportResult) -> None:
     if not r.findings:
         console.print("[green]no findings[/]")
         return
-    table = Table(show_header=True, header_style="bold", title=f"{len(r.findings)} finding(s)")
-    for col in ("code", "severity", "family", "message", "expected", "found"):
-        table.add_column(col)
+    console.print(f"[bold]{len(r.findings)} finding(s)[/]")
     for f in r.findings:
-        table.add_row(
-            f.code, f"[{_SEVERITY_STYLE.get(f.severity, '')}]{f.severity}[/]", f.family, escape(f.message),
-            "" if f.expected is None else str(f.expected), "" if f.found is None else str(f.found),
+        figures = ""
+        if f.expected is not None or f.found is not None:
+            figures = f"  [dim](expected {f.expected}, found {f.found})[/]"
+        cells = f"  [dim]{', '.join(f.cells)}[/]" if f.cells else ""
+        console.print(
+            f"  [{_SEVERITY_STYLE.get(f.severity, '')}]{f.code} {f.severity}[/] {f.family}: {escape(f.message)}{figures}{cells}"
         )
-    console.print(table)
 
 
 @app.command()
