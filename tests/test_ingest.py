@@ -185,3 +185,32 @@ def test_html_gold_figures_match_on_every_sample():
         for table, values in gold.items():
             got = ex.tables[table].values()
             assert got == values, f"{name} {table}"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_doc_converted_with_libreoffice(tmp_path: Path):
+    import subprocess
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("某某局2023年政府信息公开工作年度报告")
+    d.add_paragraph("一、总体情况")
+    d.add_paragraph("本年度共收到政府信息公开申请5件。")
+    src = tmp_path / "r.docx"
+    d.save(src)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/p", "--convert-to", "doc",
+                    "--outdir", str(tmp_path / "out"), str(src)], check=True, capture_output=True, timeout=180)
+    doc = load(tmp_path / "out" / "r.doc")
+    assert doc.format == "doc"
+    assert "本年度共收到政府信息公开申请5件。" in doc.text
+
+
+def test_huge_file_is_refused_without_reading(tmp_path: Path, monkeypatch):
+    from nianbao import pipeline
+
+    f = tmp_path / "big.txt"
+    f.write_bytes(SEED.read_bytes())
+    monkeypatch.setattr(pipeline, "MAX_BYTES", 100)
+    r = pipeline.check(f, classify=False)
+    assert not r.ok and r.messages[0].code == "too-large"

@@ -14,6 +14,10 @@ from .errors import NianbaoError
 from .model import Message, ReportResult
 
 
+# Annual reports are a few MB at most; anything far larger is a wrong file or an archive.
+MAX_BYTES = 100 * 1024 * 1024
+
+
 def check(path: str | Path, *, classify: bool = True, config=None) -> ReportResult:
     """Load, extract and check one report file.
 
@@ -25,6 +29,14 @@ def check(path: str | Path, *, classify: bool = True, config=None) -> ReportResu
     path = Path(path)
     result = ReportResult(source=str(path), version=__version__)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            result.messages.append(Message(
+                "error", "too-large",
+                f"the file is {size / 2**20:.0f} MB, larger than any annual report (limit {MAX_BYTES // 2**20} MB): "
+                "is it the right file? Split or extract the report first",
+            ))
+            return result
         data = path.read_bytes()
         result.sha256 = hashlib.sha256(data).hexdigest()
         doc = ingest.load(path, data=data)
