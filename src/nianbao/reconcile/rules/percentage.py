@@ -81,10 +81,11 @@ def _narrative_bases(ctx, index: int, num_index: int) -> list[tuple[float, str, 
     for j, c in enumerate(claims):
         if c.paragraph != numerator.paragraph or (c.unit or "") in _PERCENT_UNITS or c.unit != numerator.unit:
             continue
-        if j < num_index and c.value > numerator.value:
-            bases.append((float(c.value), f"正文所称「{c.text}」", []))
-        if j + 1 < len(claims) and _is_share(claims[j + 1]) and claims[j + 1].paragraph == c.paragraph:
+        is_part = j + 1 < len(claims) and _is_share(claims[j + 1]) and claims[j + 1].paragraph == c.paragraph
+        if is_part:
             series += c.value
+        elif j < num_index and c.value > numerator.value:  # a part of the series is not its base
+            bases.append((float(c.value), f"正文所称「{c.text}」", []))
     if series > numerator.value:
         bases.append((series, "所列各项之和", []))
     return bases
