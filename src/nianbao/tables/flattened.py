@@ -44,9 +44,10 @@ from .flattened_text import (
     t3_labels,
     tokenize,
 )
-from .schema import T3_COLUMNS, t3_rows
+from .schema import T3_COLUMNS, T4_GROUPS, t3_rows
 
-SPLIT_LIMIT = 400  # candidate splits kept per row before only total-keeping ones are listed
+SPLIT_LIMIT = 400  # splits listed per row before only total-keeping ones are listed
+KEEP_ALL = 40  # a row with more splits than this keeps only those keeping its totals, if any do
 RESULT_ROWS_PARENTS = ("denied", "unable", "not_processed", "other")
 
 
@@ -147,13 +148,20 @@ def _candidates(run: RowRun, shape: RowShape) -> tuple[list[Split], bool]:
         got, done = enumerate_splits(tokens, shape, require_sums=False, limit=SPLIT_LIMIT)
         if not done and shape.groups:
             got, done = enumerate_splits(tokens, shape, require_sums=True, limit=SPLIT_LIMIT * 5)
+        elif len(got) > KEEP_ALL and shape.groups:
+            # A printed total that is wrong *and* met by another split by chance is far
+            # rarer than a long run; a smaller model keeps the solver fast.
+            keeping = [s for s in got if not group_violations(s, shape)]
+            got = keeping or got
         splits.extend(got)
         complete = complete and done
     return splits, complete
 
 
 def _label(text: str, run: RowRun) -> str:
-    return "".join(text[run.label_start : run.label_end].split())
+    """The row label as printed; T2 labels start at their own words, not the block header before them."""
+    start = run.anchor_start if run.table == "T2" and run.anchor_start is not None else run.label_start
+    return "".join(text[start : run.label_end].split())
 
 
 def _figure(ctx: _Context, table: str, key: str, piece: Piece, confidence: float) -> Figure:
@@ -256,6 +264,10 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     if not sol.picks:
         ctx.warn("flat_unsolved", "T3 could not be decoded (the solver found no reading); check the table text.")
         return
+    first = sol.picks[0]
+    sol.broken = [
+        f"t3_row_total {c.row}" for c in choices if group_violations(c.splits[first[c.row]], T3_SHAPE)
+    ] + sol.broken
     _report_solution(ctx, "T3", sol, choices, by_row)
     confidence = _table_confidence(sol)
     for choice in choices:
@@ -284,6 +296,7 @@ def _table_confidence(sol: Solution) -> float:
 
 
 def _report_solution(ctx: _Context, name: str, sol: Solution, choices: list[RowChoice], runs: dict[str, RowRun]) -> None:
+    ctx.result.broken.extend(sol.broken)
     if sol.broken:
         ctx.warn(
             "flat_printed_arithmetic",
@@ -327,11 +340,14 @@ def _decode_t4(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     hints = [Hint(tuple(f"T4.{c}" for c in h.cells), h.value, h.text) for h in hints]
     winners, cost, tie_without = score_row(choice, hints, magnitude_prior)
     chosen = [splits[k] for k in winners]
-    broken = cost >= W_ROW
     sol = Solution(
         picks=[{"T4": k} for k in winners],
         cost=cost,
-        broken=["t4_group_total"] if broken else [],
+        broken=[
+            f"t4_group_total {T4_GROUPS[i]}"
+            for i, (a, b) in enumerate(T4_SHAPE.groups)
+            if sum(p.value for p in chosen[0][a:b]) != chosen[0][b].value
+        ],
         hints_used=hints if len(tie_without) > len(winners) else [],
     )
     _report_solution(ctx, "T4", sol, [choice], {"T4": run})

@@ -343,6 +343,7 @@ class RowRun:
     label_start: int
     label_end: int
     variants: list[tuple[str, int]] = field(default_factory=list)  # (run text, start)
+    anchor_start: int | None = None  # where the label's distinctive words start
 
     @property
     def text(self) -> str:
@@ -447,7 +448,7 @@ def row_runs(text: str, table: str, found: list[FoundLabel], end: int, decimal: 
             continue
         nxt = found[k + 1] if k + 1 < len(found) else None
         area_end = nxt.start if nxt else end
-        run = RowRun(table, lab.spec.key, lab.start, lab.anchor_end)
+        run = RowRun(table, lab.spec.key, lab.start, lab.anchor_end, anchor_start=lab.anchor_start)
         got = first_run(text, lab.anchor_end, area_end, decimal)
         if got:
             run.variants.append(got)
