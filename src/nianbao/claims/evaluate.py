@@ -86,7 +86,7 @@ def read_labels(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def predict_labelled_pages(rows: list[dict]) -> dict[str, list[Claim]]:
+def predict_labelled_pages(rows: list[dict], learned: Any = None) -> dict[str, list[Claim]]:
     """Claims for each labelled sentence (by id); the sentences of one page go in
     together, as the paragraphs of one report would."""
     by_url: dict[str, list[dict]] = defaultdict(list)
@@ -96,23 +96,24 @@ def predict_labelled_pages(rows: list[dict]) -> dict[str, list[Claim]]:
     for page_rows in by_url.values():
         paragraphs = [Paragraph(text=r["sentence"], part=0, index=i, prov=Provenance(start=0))
                       for i, r in enumerate(page_rows)]
-        claims = extract_claims(paragraphs)
+        claims = extract_claims(paragraphs, learned=learned)
         for i, r in enumerate(page_rows):
             out[r["id"]] = [c for c in claims if c.paragraph == i]
     return out
 
 
-def evaluate_labels(path: Path, split: str = "test") -> dict[str, Any]:
+def evaluate_labels(path: Path, split: str = "test", learned: Any = None) -> dict[str, Any]:
     """Scores on the labelled claim sentences of one split ("tune", "test" or "all").
 
     ``all_claims``: (metric, value) over every labelled figure, "other" included;
     ``linked``: the same restricted to known metrics (what gold folders score);
     ``value_only``: values alone, whatever the metric; ``per_metric``: all_claims by metric.
+    ``learned``: a ``learned.LearnedLinker`` to score rules + learned instead of rules alone.
     """
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
     rows = [r for r in read_labels(path) if split == "all" or split_of(r["url"]) == split]
-    predicted = predict_labelled_pages(rows)
+    predicted = predict_labelled_pages(rows, learned)
     every, linked, values = _Tally(), _Tally(), _Tally()
     for row in rows:
         pred = predicted[row["id"]]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..model import Claim, Paragraph, Provenance
 from .cues import Cue, cue_finder
 from .linking import OTHER, Link, Linker, zero_metrics
 from .numbers import Mention, find_numbers
+
+if TYPE_CHECKING:
+    from .learned import LearnedLinker
 
 # A negation that states a zero: 未收到…申请, 无收取信息处理费情况, 暂不收费, 没有发生….
 # Not: 无法提供 (a result row), 无正当理由, 未经复议 (a T4 header), 未按收费通知 (a T3 row),
@@ -38,8 +42,12 @@ class _Found:
     proactive: int = 0
 
 
-def extract_claims(paragraphs: list[Paragraph]) -> list[Claim]:
-    """Every figure the paragraphs state, linked to its metric (or "other")."""
+def extract_claims(paragraphs: list[Paragraph], *, learned: LearnedLinker | None = None) -> list[Claim]:
+    """Every figure the paragraphs state, linked to its metric (or "other").
+
+    ``learned``: an optional second opinion for figures the rules leave unlinked
+    (``learned.py``); off by default, see the measurement there.
+    """
     finder = cue_finder()
     found: list[tuple[Paragraph, _Found]] = []
     for paragraph in paragraphs:
@@ -48,18 +56,20 @@ def extract_claims(paragraphs: list[Paragraph]) -> list[Claim]:
             continue
         cues = finder(text)
         mentions = find_numbers(text)
-        found += [(paragraph, f) for f in _figures(text, mentions, cues)]
+        found += [(paragraph, f) for f in _figures(text, mentions, cues, learned)]
         found += [(paragraph, f) for f in _stated_zeros(text, mentions, cues)]
     _resolve_proactive([f for _, f in found])
     found.sort(key=lambda pf: (pf[0].index, pf[1].start))
     return [_to_claim(p, f) for p, f in found]
 
 
-def _figures(text: str, mentions: list[Mention], cues: list[Cue]) -> list[_Found]:
+def _figures(text: str, mentions: list[Mention], cues: list[Cue], learned: LearnedLinker | None) -> list[_Found]:
     linker = Linker(text, mentions, cues)
     out: list[_Found] = []
     for i, m in enumerate(mentions):
         link = linker.link(i)
+        if learned is not None:
+            link = learned.revise(linker, i, link)
         start, end = _span(text, m, link, mentions, i)
         for metric in link.metrics:
             out.append(

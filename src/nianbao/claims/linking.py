@@ -43,6 +43,17 @@ T3_ROW_HEADS = {
     "CARRIED_FORWARD": "carried_forward",
     "HANDLED": "handled_total",
 }
+T3_SUBROW_HEADS = {
+    "SUB_NOT_HELD": "unable.not_held",
+    "SUB_NEEDS_CREATION": "unable.needs_creation",
+    "SUB_DUPLICATE": "not_processed.duplicate",
+    "SUB_COMPLAINT": "not_processed.complaint",
+    "SUB_STATE_SECRET": "denied.state_secret",
+    "SUB_THIRD_PARTY": "denied.third_party",
+    "SUB_PROCESS_INFO": "denied.process_info",
+    "SUB_INTERNAL": "denied.internal_affairs",
+    "SUB_PUBLICATION": "not_processed.publication",
+}
 T3_COLUMN_CUES = {
     "COL_NATURAL": "natural",
     "COL_COMMERCIAL": "commercial",
@@ -50,7 +61,8 @@ T3_COLUMN_CUES = {
     "COL_SOCIAL": "social",
     "COL_LEGAL": "legal",
 }
-T4_GROUP_HEADS = {"REVIEW": "review", "LITIGATION": "litigation"}
+T4_GROUP_HEADS = {"REVIEW": "review", "LITIGATION": "litigation", "LIT_DIRECT": "litigation_direct",
+                  "LIT_AFTER": "litigation_after_review"}
 T4_COLUMN_CUES = {"CORRECTED": "corrected", "UPHELD": "upheld", "PENDING": "pending"}
 STOP_CUES = {"BLOCK", "SPEND", "GRAPHIC"}
 
@@ -159,6 +171,29 @@ class Linker:
             link.time = "cumulative"
         return link
 
+    def features(self, i: int, link: Link) -> dict[str, float]:
+        """Context features of mention i for the learned linker (``learned.py``)."""
+        m = self.mentions[i]
+        left_lo, left_hi, right_lo, right_hi = self._contexts(i)
+        clause_lo = _clause_start(self.text, left_lo, m.start)
+        feats: dict[str, float] = {f"rule={link.metrics[0]}": 1.0, f"unit={m.unit}": 1.0,
+                                   f"qual={m.qualifier}": 1.0, "zero": float(m.value == 0),
+                                   "rule_conf": link.confidence}
+        for rank, cue in enumerate(reversed(self._cues_in(clause_lo, left_hi))):
+            feats[f"L:{cue.label}"] = 1.0
+            if rank < 2:
+                feats[f"L{rank + 1}:{cue.label}"] = 1.0
+        for cue in self._cues_in(left_lo, clause_lo):
+            feats[f"S:{cue.label}"] = 1.0
+        for rank, cue in enumerate(self._cues_in(right_lo, right_hi)):
+            feats[f"R:{cue.label}"] = 1.0
+            if rank == 0:
+                feats[f"R1:{cue.label}"] = 1.0
+        before = self.text[max(clause_lo, m.start - 6):m.start]
+        for k in range(len(before) - 1):
+            feats[f"c2:{before[k:k + 2]}"] = 1.0
+        return feats
+
     def _from_left(self, m: Mention, nearest_first: list[Cue], sentence_start: int) -> Link | None:
         if any(c.label == "BLOCK" for c in nearest_first) and not any(
             c.label in ("PROACTIVE", "INTERPRETATION", "PRESS") for c in nearest_first[:1]
@@ -186,6 +221,11 @@ class Linker:
                     return Link(["T4.litigation.corrected"], cue, confidence=0.8, row="litigation")
                 column = column or ("T4", T4_COLUMN_CUES[label])
                 continue
+            if label in T3_SUBROW_HEADS:
+                if m.unit not in REQUEST_UNITS:
+                    return Link([OTHER], cue, confidence=0.6)
+                col = column[1] if column and column[0] == "T3" else "total"
+                return Link([f"T3.{T3_SUBROW_HEADS[label]}.{col}"], cue, confidence=0.8)
             if label in T3_ROW_HEADS:
                 if label == "HANDLED":  # "结转下年度继续办理3件": the specific row wins over 办理
                     specific = next((c for c in further if c.label in T3_ROW_HEADS and c.label != "HANDLED"), None)
@@ -231,6 +271,11 @@ class Linker:
                 if m.unit in MONEY_UNITS and cue.start >= m.start - 25:
                     return Link(["fees_collected_yuan"], cue, confidence=0.85)
                 continue
+        if column is not None and column[0] == "T3" and sentence_start not in self.row_by_sentence:
+            # "收到的政府信息公开申请中，自然人申请80件": the row's verb is in an earlier clause
+            labels = {c.label for c in self._sentence_left}
+            if "RECEIVE" in labels and labels & {"APPLICATION", "ON_REQUEST"}:
+                return Link([f"T3.new_received.{column[1]}"], None, confidence=0.7, row="new_received")
         if column is not None:
             inherited = self.row_by_sentence.get(sentence_start)
             if inherited and inherited[0] == column[0]:

@@ -77,6 +77,8 @@ class Mention:
 def to_number(raw: str) -> float | int:
     """Numeric value of one number as written ("1,234", "１２", "二十八", "1.5万", "十二点五")."""
     text = unicodedata.normalize("NFKC", raw).replace(",", "").replace("．", ".")
+    if text[:1] in {"百", "千"}:
+        text = "一" + text  # "百余件" is 一百余件; cn2an wants the leading 一
     value = float(text) if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text) else float(cn2an.cn2an(text, "smart"))
     return int(value) if value.is_integer() else round(value, 6)
 
@@ -97,7 +99,7 @@ def _is_ordinal_or_idiom(text: str, start: int, num: str) -> bool:
     if num[0] in _CN_DIGITS:
         if before in {"“", "\"", "「"}:
             return True  # a quoted slogan ("“一网通办”", "“三个一”")
-        if num in {"万", "千", "百", "亿", "十"} and not before.isdigit():
+        if num in {"万", "亿"}:  # "万家", "万人": words, not counts ("十余条", "百余件" are)
             return True
         if _IDIOMS.match(text, start):
             return True
