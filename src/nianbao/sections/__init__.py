@@ -27,6 +27,7 @@ _NUM = "一二三四五六七八九十"
 # No look-behind: copied pages glue headings to the figures before them ("52元三、收到…").
 _PART_HEAD = re.compile(rf"(?<![第{_NUM}])(?:第?([{_NUM}])[、.．]|第([{_NUM}])部分[、.．：:]?)\s*")
 _SUB_HEAD = re.compile(rf"(?:^|(?<=[。；：:！？\s]))[（(]([{_NUM}]+)[)）]\s*")
+_ITEM_START = re.compile(r"(?<=[。；！？])\s*(?=[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
 _SUB_END = re.compile(r"方面|情况|措施|问题|工作|建设|保障|管理|公开|平台|监督|考核|培训|事项|改进|评议|追究")
 _TABLE_TEXT = re.compile(r"第二十条第|本年新收|上年结转|本年度办理结果|结果维持|结果纠正|信息内容|本年制发件数|申请人情况")
 
@@ -72,6 +73,11 @@ def _split_inline(text: str, start: int) -> list[_Unit]:
                 cuts.append((m.start(), end))
                 break
     for m in _SUB_HEAD.finditer(text):
+        # A run-in heading ends at its own punctuation: "（一）继续强化信息公开责任。切实…".
+        runin = re.match(r"[^，。；：:、,\s（(]{2,18}[。：:]", text[m.end():])
+        if runin:
+            cuts.append((m.start(), m.end() + runin.end()))
+            continue
         window = text[m.end(): m.end() + 14]
         window = re.split(r"[，。；：:、,\s]", window)[0] if re.search(r"[，。；：:、,\s]", window) else window
         ends = [e.end() for e in _SUB_END.finditer(window)]
@@ -81,6 +87,9 @@ def _split_inline(text: str, start: int) -> list[_Unit]:
         if end < len(text) and text[end] in "：:。；":
             end += 1
         cuts.append((m.start(), end))
+    # Numbered items ("（1）…", "2.…", "①…") after a full stop start a new paragraph.
+    for m in _ITEM_START.finditer(text):
+        cuts.append((m.start(), m.start()))
     if not cuts:
         return [_Unit(text, start, "paragraph")]
     cuts.sort()
@@ -93,6 +102,9 @@ def _split_inline(text: str, start: int) -> list[_Unit]:
             seg = text[pos:hs]
             lead = len(seg) - len(seg.lstrip())
             units.append(_Unit(seg.strip(), start + pos + lead, "paragraph"))
+        if he == hs:  # a paragraph break, no heading
+            pos = hs
+            continue
         units.append(_Unit(text[hs:he].strip(), start + hs, "heading"))
         # A run-in heading ("（一）主动公开方面。按照…") stays part of its paragraph.
         pos = hs if text[he - 1] in "。：:" and re.match(r"[（(]", text[hs:he]) else he
