@@ -101,7 +101,7 @@ def test_user_rule_named_in_the_config_runs_without_changing_nianbao(tmp_path):
     assert reconcile(r, config) == []
 
 
-def test_user_rule_from_an_entry_point(tmp_path, monkeypatch):
+def test_user_rule_from_an_entry_point(tmp_path, monkeypatch, request):
     (tmp_path / "myrules_eptest.py").write_text(USER_RULE, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
 
@@ -114,6 +114,8 @@ def test_user_rule_from_an_entry_point(tmp_path, monkeypatch):
             return myrules_eptest.too_many_unable
 
     monkeypatch.setattr(registry, "entry_points", lambda group: [FakeEntryPoint()] if group == "nianbao.rules" else [])
+    registry.entry_point_rules.cache_clear()  # installed rules are read once per process
+    request.addfinalizer(registry.entry_point_rules.cache_clear)
     r = result_from_gold(SAMPLES / "pingtan-2023-html")
     assert [f.code for f in reconcile(r)] == ["X900"]
 

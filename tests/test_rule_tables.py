@@ -117,3 +117,19 @@ def test_missing_standard_table():
 def test_disabled_arithmetic_rule_is_left_out_of_the_joint_analysis():
     r = sample("pingtan-2020-html")
     assert arithmetic(reconcile(r, Config(disable={"NB103"}))) == []
+
+
+@pytest.mark.parametrize("name", ["pingtan-2019-html", "pingtan-2021-html", "pingtan-2023-html", "pingtan-2025-html"])
+def test_every_single_cell_error_is_reported_once_on_that_cell(name):
+    """Exhaustive: each T3 cell (in 2-3 equations) is named itself; each T4 cell gives its group total."""
+    only_tables = Config(disable={"NB201", "NB202", "NB203", "NB204", "NB401", "NB501", "NB502"})
+    base = sample(name)
+    for table in ("T3", "T4"):
+        for key, fig in base.tables[table].figures.items():
+            original = fig.value
+            for delta in (1, -1) if original else (2,):
+                fig.value = original + delta
+                got = [f.cells for f in reconcile(base, only_tables)]
+                want = [f"T3.{key}"] if table == "T3" else [f"T4.{key.split('.')[0]}.total"]
+                assert got == [want], (key, delta, got)
+            fig.value = original

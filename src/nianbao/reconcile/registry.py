@@ -12,6 +12,7 @@ and exposed either by an entry point in the group ``nianbao.rules`` or by
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from dataclasses import dataclass, field
@@ -115,7 +116,7 @@ def catalog(config: Config | None = None, *, with_entry_points: bool = True) -> 
     config = config or Config()
     rules = builtin_rules()
     if with_entry_points:
-        rules += entry_point_rules()
+        rules += list(entry_point_rules())
     rules += config_plugin_rules(config)
     seen: dict[str, Rule] = {}
     for r in rules:
@@ -154,7 +155,13 @@ def as_rule(obj: Any, origin: str) -> Rule:
     )
 
 
-def entry_point_rules() -> list[Rule]:
+@functools.cache
+def entry_point_rules() -> tuple[Rule, ...]:
+    """Rules installed by other packages (group ``nianbao.rules``).
+
+    Read once per process: scanning installed distributions costs more than
+    checking a report.  ``entry_point_rules.cache_clear()`` re-reads them.
+    """
     rules = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
@@ -162,7 +169,7 @@ def entry_point_rules() -> list[Rule]:
         except ImportError as exc:
             raise ConfigError(f"rule plugin {ep.name} ({ep.value}) cannot be imported: {exc}") from exc
         rules.append(as_rule(obj, f"entry point {ep.name} ({ep.value})"))
-    return rules
+    return tuple(rules)
 
 
 def config_plugin_rules(config: Config) -> list[Rule]:
