@@ -100,7 +100,8 @@ def load_pdf(path: Path, data: bytes) -> Document:
         pdf.close()
     _warn_unreadable(pages, doc)
 
-    raw_lines = [page_lines(p) for p in pages]
+    raw_lines = remove_running_lines([page_lines(p) for p in pages], [p.height for p in pages])
+    _drop_running_chars(pages, raw_lines)
     margins = body_margins([ln for page_lines in raw_lines for ln in page_lines])
     candidates = table_pages(pages, raw_lines)
     doc.meta["table_pages"] = candidates
@@ -121,11 +122,18 @@ def load_pdf(path: Path, data: bytes) -> Document:
     for t in tables:
         boxes.setdefault(t.page, []).append(t.bbox)
     lines = [page_lines(p, boxes[p.number]) if p.number in boxes else raw for p, raw in zip(pages, raw_lines)]
-    lines = remove_running_lines(lines, [p.height for p in pages])
     lines_by_page = {p.number: ls for p, ls in zip(pages, lines)}
     tables = join_continued(tables, lines_by_page)
     _assemble(doc, pages, lines, tables)
     return doc
+
+
+def _drop_running_chars(pages: list[PageText], kept: list[list[Line]]) -> None:
+    """Forget the characters of running headers, footers and page numbers, so that
+    the table readers never see them either."""
+    for page, lines in zip(pages, kept):
+        keep = {id(c) for ln in lines for c in ln.chars}
+        page.chars = [c for c in page.chars if id(c) in keep or c.text == " "]
 
 
 def _assemble(doc: Document, pages: list[PageText], lines: list[list[Line]], tables: list[RawTable]) -> None:

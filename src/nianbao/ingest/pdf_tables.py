@@ -79,6 +79,7 @@ class RawCell:
     bottom: float
     text: str
     page: int
+    pos: tuple[int, int] | None = None  # (row, col) when the reader placed the cell itself
 
 
 @dataclass
@@ -89,7 +90,7 @@ class RawTable:
     pages: list[int]
     bboxes: list[BBox]
     flavor: str
-    header_rows_dropped: int = 0
+    label_cols: list[int] | None = None  # per part, for tables placed by position (pdf_textgrid)
 
     @property
     def page(self) -> int:
@@ -225,8 +226,11 @@ def join_continued(tables: list[RawTable], lines_by_page: dict[int, list[Line]])
             prev.parts += t.parts
             prev.pages += t.pages
             prev.bboxes += t.bboxes
+            if prev.label_cols is not None and t.label_cols is not None:
+                prev.label_cols += t.label_cols
         else:
-            out.append(RawTable(list(t.parts), list(t.pages), list(t.bboxes), t.flavor))
+            labels = list(t.label_cols) if t.label_cols is not None else None
+            out.append(RawTable(list(t.parts), list(t.pages), list(t.bboxes), t.flavor, labels))
     return out
 
 
@@ -260,6 +264,9 @@ def to_grid(table: RawTable, tol: float = 3.0) -> list[list[Cell]]:
     """The full grid of a (possibly multi-page) table: one row per printed row,
     columns shared by all parts, spanning cells repeated with origin=False."""
     all_cells = [c for part in table.parts for c in part]
+    if table.label_cols is not None and all(c.pos is not None for c in all_cells):
+        part_rows = _placed_parts(table)
+        return _finish(part_rows, borderless=True)
     col_edges = _cluster([c.x0 for c in all_cells] + [c.x1 for c in all_cells], tol)
     rows: list[list[Cell]] = []
     part_rows: list[list[list[Cell]]] = []
@@ -286,9 +293,43 @@ def to_grid(table: RawTable, tol: float = 3.0) -> list[list[Cell]]:
                 out_row.append(cell)
             grid_part.append(out_row)
         part_rows.append(grid_part)
+    return _finish(part_rows)
+
+
+def _placed_parts(table: RawTable) -> list[list[list[Cell]]]:
+    """Grids of parts whose cells carry (row, col): label columns right-aligned
+    against the figure columns, so parts with fewer label columns line up."""
+    widest = max(table.label_cols or [0])
+    parts = []
+    for part, n_labels in zip(table.parts, table.label_cols or []):
+        shift = widest - n_labels
+        n_rows = max(c.pos[0] for c in part) + 1
+        n_cols = max(c.pos[1] for c in part) + 1 + shift
+        rows = [[None] * n_cols for _ in range(n_rows)]
+        for rc in part:
+            r, c = rc.pos[0], rc.pos[1] + shift
+            rows[r][c] = Cell(rc.text, r, c, Provenance(page=rc.page, bbox=(rc.x0, rc.top, rc.x1, rc.bottom)))
+        page = part[0].page
+        parts.append([[cell or Cell("", r, c, Provenance(page=page)) for c, cell in enumerate(row)] for r, row in enumerate(rows)])
+    width = max(len(row) for part in parts for row in part)
+    for part in parts:
+        for row in part:
+            row += [Cell("", 0, 0, Provenance(page=row[0].prov.page)) for _ in range(width - len(row))]
+    return parts
+
+
+_HEADER_WORDS = re.compile(r"申请人情况|法人或其他组织|自然|商业|科研|公益|法律服务|总计|勾稽|行政复议|行政诉讼|结果|审结|其他")
+
+
+def _finish(part_rows: list[list[list[Cell]]], borderless: bool = False) -> list[list[Cell]]:
+    """Concatenate the parts (repeated headers dropped, carried spans continued), drop
+    empty rows and number the cells."""
+    rows: list[list[Cell]] = []
     for i, part in enumerate(part_rows):
         if i > 0:
             part = part[_repeated_header(part_rows[0], part):]
+            if borderless:
+                part = _continue_borderless(rows, part)
             _carry_spans(rows, part)
         rows += part
     rows = [row for row in rows if any(c.text for c in row)]
@@ -297,6 +338,27 @@ def to_grid(table: RawTable, tol: float = 3.0) -> list[list[Cell]]:
             cell.row, cell.col = r, c
             cell.prov.row, cell.prov.col = r, c
     return rows
+
+
+def _has_figure(row: list[Cell]) -> bool:
+    return any(_NUMBER.match(c.text) for c in row)
+
+
+def _continue_borderless(before: list[list[Cell]], part: list[list[Cell]]) -> list[list[Cell]]:
+    """A borderless continuation: drop the header lines it repeats (recognised by
+    their words, as wrapped header lines rarely repeat exactly) and join the tail of
+    a label cut by the page break to the row it belongs to."""
+    k = 0
+    while k < len(part) and not _has_figure(part[k]) and _HEADER_WORDS.search("".join(c.text for c in part[k])):
+        k += 1
+    part = part[k:]
+    if part and before and not _has_figure(part[0]) and _has_figure(before[-1]):
+        tail = "".join(c.text for c in part[0])
+        labels = [c for c in before[-1] if c.text and not _NUMBER.match(c.text)]
+        if tail and labels:
+            labels[-1].text += tail
+            part = part[1:]
+    return part
 
 
 def _carry_spans(before: list[list[Cell]], part: list[list[Cell]]) -> None:

@@ -303,11 +303,14 @@ def body_margins(lines: list[Line]) -> Margins:
     if not lines:
         return Margins(0, 0, 10)
     size = statistics.median(ln.size for ln in lines)
-    lefts = Counter(round(ln.x0) for ln in lines)
-    rights = Counter(round(ln.x1) for ln in lines)
-    common = max(2, 0.1 * len(lines))
-    left = min((x for x, n in lefts.items() if n >= common), default=min(lefts))
-    right = max((x for x, n in rights.items() if n >= common), default=max(rights))
+    # Body lines are the wide ones; most start at the left margin (first lines are
+    # indented) and most end at the right margin (last lines end early).
+    page_width = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
+    wide = [ln for ln in lines if ln.x1 - ln.x0 > 0.5 * page_width] or lines
+    lefts = sorted(ln.x0 for ln in wide)
+    rights = sorted(ln.x1 for ln in wide)
+    left = lefts[len(lefts) // 10]
+    right = rights[(len(rights) * 9) // 10]
     return Margins(left, right, size)
 
 

@@ -28,6 +28,8 @@ from .pdf_tables import RawCell, RawTable
 from .pdf_text import PART_HEADING, Char, Line, PageText, group_lines
 
 _FIGURE_CHARS = set("0123456789.,，-—–/％%")
+# Header lines of the standard tables that may sit inside the label column's span.
+_HEADER_TEXT = re.compile(r"^\s*(第二十条|信息内容|申请人情况)")
 _FIGURE = re.compile(r"^(-?\d[\d,，]*(\.\d+)?%?|[-—–/]|无)$")
 
 
@@ -79,7 +81,11 @@ def _tokens(line: Line) -> list[Token]:
 def _is_prose(line: Line, body_width: float) -> bool:
     """A paragraph or heading line, never part of a table."""
     text = line.text.strip()
-    if line.x1 - line.x0 > 0.75 * body_width:
+    chars = sorted(line.chars, key=lambda c: c.x0)
+    widest_gap = max((b.x0 - a.x1 for a, b in zip(chars, chars[1:])), default=0.0)
+    if sum(t.is_figure for t in _tokens(line)) >= 3:
+        return False
+    if line.x1 - line.x0 > 0.75 * body_width and widest_gap < 0.8 * line.size:
         return True
     return bool(PART_HEADING.match(text) and re.search(r"情况|事项|问题", text) and not re.search(r"\d", text))
 
@@ -100,10 +106,13 @@ def read_borderless(page: PageText, body_width: float) -> list[RawTable]:
     return tables
 
 
-def _cluster_columns(tokens: list[Token], size: float) -> list[list[float]]:
-    """Figure columns as [x0, x1] ranges, from overlapping figure tokens."""
+def _figure_columns(figure_rows: list[list[Token]], size: float) -> list[list[float]]:
+    """Figure columns as [x0, x1] ranges, from the rows printing the most figures
+    (a figure centred under a spanning header must not merge two columns)."""
+    most = max(len(r) for r in figure_rows)
+    full = [t for r in figure_rows if len(r) == most for t in r]
     cols: list[list[float]] = []
-    for t in sorted(tokens, key=lambda t: t.x0):
+    for t in sorted(full, key=lambda t: t.x0):
         if cols and t.x0 <= cols[-1][1] + 0.3 * size:
             cols[-1][1] = max(cols[-1][1], t.x1)
         else:
@@ -111,91 +120,103 @@ def _cluster_columns(tokens: list[Token], size: float) -> list[list[float]]:
     return cols
 
 
+def _column_of(t: Token, cols: list[list[float]]) -> int:
+    """The figure column a token belongs to: the one containing its centre, else the
+    nearest one to its left (a figure centred over two spanned columns takes the first)."""
+    mid = (t.x0 + t.x1) / 2
+    for i, (x0, x1) in enumerate(cols):
+        if x0 - 1 <= mid <= x1 + 1:
+            return i
+    left = [i for i, (x0, _) in enumerate(cols) if x0 < mid]
+    return left[-1] if left else 0
+
+
 def _table_from_rows(lines: list[Line], page: PageText) -> RawTable | None:
     line_tokens = [(ln, _tokens(ln)) for ln in lines]
-    figure_rows = [(ln, toks) for ln, toks in line_tokens if sum(t.is_figure for t in toks) >= 1 and any(
-        t.is_figure and re.search(r"\d", t.text) for t in toks)]
-    if len(figure_rows) < 2 and not any(sum(t.is_figure for t in toks) >= 5 for _, toks in figure_rows):
+    if not line_tokens:
         return None
     size = statistics.median(c.size for ln in lines for c in ln.chars)
-    label_edge = _label_edge(figure_rows, size)
-    figures = [t for _, toks in figure_rows for t in toks if t.is_figure and t.x0 >= label_edge]
-    if not figures:
+    label_edge = _label_edge([toks for _, toks in line_tokens], size)
+    figures_of = {id(ln): [t for t in toks if t.is_figure and t.x0 >= label_edge] for ln, toks in line_tokens}
+    data = [ln for ln, _ in line_tokens if any(re.search(r"\d", t.text) for t in figures_of[id(ln)])]
+    if len(data) < 2 and not any(len(figures_of[id(ln)]) >= 5 for ln in data):
         return None
-    cols = _cluster_columns(figures, size)
-    data = [ln for ln, toks in figure_rows if any(t.is_figure and t.x0 >= label_edge for t in toks)]
-    data_mids = [statistics.median(c.top + (c.bottom - c.top) / 2 for c in ln.chars) for ln in data]
+    cols = _figure_columns([figures_of[id(ln)] for ln in data], size)
+    data_mids = [(ln.top + ln.bottom) / 2 for ln in data]
     first_data_top = min(ln.top for ln in data)
-    header_lines: list[tuple[Line, list[Token]]] = []
+    rows: list[tuple[float, list[Token], bool]] = []  # (y, tokens, is data row)
     attached: dict[int, list[Token]] = {i: [] for i in range(len(data))}
     for ln, toks in line_tokens:
         if ln in data:
-            i = data.index(ln)
-            attached[i] += toks
+            attached[data.index(ln)] += toks
             continue
         over_figures = any(t.x1 > label_edge + size for t in toks)
-        if over_figures or ln.bottom < first_data_top - 0.2 * size:
-            header_lines.append((ln, toks))
+        if over_figures or _HEADER_TEXT.match(ln.text) or ln.bottom < first_data_top - 0.2 * size:
+            rows.append((ln.top, toks, False))
             continue
         mid = (ln.top + ln.bottom) / 2
-        i = min(range(len(data)), key=lambda k: abs(data_mids[k] - mid))
-        attached[i] += toks
+        attached[min(range(len(data)), key=lambda k: abs(data_mids[k] - mid))] += toks
+    rows += [(data[i].top, toks, True) for i, toks in attached.items()]
+    rows.sort(key=lambda r: r[0])
+    laid = [_lay_row(toks, cols, label_edge, size) for _, toks, _ in rows]
+    n_labels = max(len(labels) for labels, _ in laid)
     cells: list[RawCell] = []
-    for ln, toks in header_lines:
-        cells += _row_cells(toks, cols, label_edge, ln.top, ln.bottom, page.number, size)
-    for i, ln in enumerate(data):
-        toks = attached[i]
-        top = min(t.top for t in toks)
-        bottom = max(t.bottom for t in toks)
-        cells += _row_cells(toks, cols, label_edge, top, bottom, page.number, size, data_row=True)
-    x0 = min(c.x0 for c in cells)
-    x1 = max(c.x1 for c in cells)
-    top = min(c.top for c in cells)
-    bottom = max(c.bottom for c in cells)
-    return RawTable([cells], [page.number], [(x0, top, x1, bottom)], "text")
+    for r, ((_, toks, is_data), (labels, figures)) in enumerate(zip(rows, laid)):
+        top, bottom = min(t.top for t in toks), max(t.bottom for t in toks)
+        for k, group in enumerate(labels):  # right-aligned against the figure columns
+            cells.append(RawCell(min(t.x0 for t in group), top, max(t.x1 for t in group), bottom,
+                                 _join(group, size), page.number, (r, n_labels - len(labels) + k)))
+        for c, (x0, x1) in enumerate(cols):
+            group = figures.get(c, [])
+            if group or is_data:
+                cells.append(RawCell(x0, top, x1, bottom, _join(group, size), page.number, (r, n_labels + c)))
+    box = (min(c.x0 for c in cells), min(c.top for c in cells), max(c.x1 for c in cells), max(c.bottom for c in cells))
+    return RawTable([cells], [page.number], [box], "text", [n_labels])
 
 
-def _label_edge(figure_rows, size: float) -> float:
-    """The x where figure columns begin: the leftmost figure that is not an item
-    number glued to a label ("1.属于国家秘密" keeps its "1.")."""
+def _join(tokens: list[Token], size: float) -> str:
+    """Tokens of one cell in reading order: line by line, left to right."""
+    ordered = sorted(tokens, key=lambda t: (round(t.mid_y / (0.6 * size)), t.x0))
+    return "".join(t.text for t in ordered)
+
+
+def _label_edge(rows: list[list[Token]], size: float) -> float:
+    """The x where the figure columns begin: where most rows print their first
+    figure (an item number glued to a label, "1.属于国家秘密", is not one)."""
     xs = []
-    for _, toks in figure_rows:
+    for toks in rows:
         for i, t in enumerate(toks):
-            if t.is_figure and not (i + 1 < len(toks) and not toks[i + 1].is_figure and toks[i + 1].x0 - t.x1 < 0.5 * size):
+            glued = i + 1 < len(toks) and not toks[i + 1].is_figure and toks[i + 1].x0 - t.x1 < 0.5 * size
+            if t.is_figure and re.search(r"\d", t.text) and not glued:
                 xs.append(t.x0)
                 break
     if not xs:
-        return 0.0
-    # The figure columns start where most figure rows start theirs (labels may hold stray digits).
+        return float("inf")
     xs.sort()
-    return statistics.median_low(xs) if len(xs) < 3 else xs[len(xs) // 4] - 0.5 * size
+    return xs[len(xs) // 4] - 0.5 * size
 
 
-def _row_cells(toks: list[Token], cols: list[list[float]], label_edge: float, top: float, bottom: float,
-               page: int, size: float, data_row: bool = False) -> list[RawCell]:
-    """One printed row: label cells (one per label column) and one cell per figure column."""
-    labels = sorted((t for t in toks if t.x1 <= label_edge + 0.3 * size or (t.x0 < label_edge and not t.is_figure)),
-                    key=lambda t: t.x0)
-    rest = [t for t in toks if t not in labels]
-    out: list[RawCell] = []
+def _lay_row(toks: list[Token], cols: list[list[float]], label_edge: float, size: float
+             ) -> tuple[list[list[Token]], dict[int, list[Token]]]:
+    """A row's label columns (groups of tokens, left to right) and its figure-column tokens."""
+    labels = sorted((t for t in toks if t.x0 < label_edge), key=lambda t: t.x0)
+    figures: dict[int, list[Token]] = {}
+    for t in toks:
+        if t.x0 >= label_edge:
+            figures.setdefault(_column_of(t, cols), []).append(t)
+    phrases: list[Token] = []
+    for t in labels:  # words of one label printed with a wide gap ("（一）  予以公开") form one phrase
+        prev = next((p for p in reversed(phrases) if abs(p.mid_y - t.mid_y) < 0.5 * size), None)
+        if prev is not None and 0 <= t.x0 - prev.x1 < 1.2 * size:
+            phrases[phrases.index(prev)] = Token(prev.chars + t.chars, prev.text + t.text)
+        else:
+            phrases.append(t)
     groups: list[list[Token]] = []
-    for t in labels:  # label columns: tokens starting at about the same x, or overlapping
+    for t in sorted(phrases, key=lambda t: t.x0):  # label columns: same start, or overlapping
         for g in groups:
             if abs(g[0].x0 - t.x0) < 1.5 * size or (t.x0 < max(x.x1 for x in g) and t.x1 > g[0].x0):
                 g.append(t)
                 break
         else:
             groups.append([t])
-    for g in groups:
-        g.sort(key=lambda t: (round(t.mid_y / (0.6 * size)), t.x0))
-        out.append(RawCell(min(t.x0 for t in g), top, min(max(t.x1 for t in g), label_edge), bottom,
-                           "".join(t.text for t in g), page))
-    for x0, x1 in cols:
-        inside = [t for t in rest if t.x0 < x1 + 0.3 * size and t.x1 > x0 - 0.3 * size]
-        if inside or data_row:
-            out.append(RawCell(x0, top, x1, bottom, "".join(t.text for t in sorted(inside, key=lambda t: (t.top, t.x0))), page))
-        for t in inside:
-            rest.remove(t)
-    for t in rest:  # header text over several figure columns (merged header cells)
-        out.append(RawCell(t.x0, top, t.x1, bottom, t.text, page))
-    return out
+    return groups, figures

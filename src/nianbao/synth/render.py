@@ -235,17 +235,21 @@ def expand(spec: TableSpec) -> tuple[list[list[str | None]], list[tuple[int, int
 
 def _rl_table(item: Item, ruled, repeat_header, cell, cell_c, Table, TableStyle, Paragraph, colors):
     grid, spans = expand(item.table)
-    data = [[Paragraph(html.escape(t), cell if t and not _is_figure(t) and len(t) > 6 else cell_c) if t else "" for t in row] for row in grid]
+    # Figures stay plain strings so that they never wrap; labels wrap inside their cell.
+    data = [[t if not t or _is_figure(t) else Paragraph(html.escape(t), cell if len(t) > 6 else cell_c) for t in row] for row in grid]
     n_cols = len(grid[0])
-    width = 16.5 * 28.35
+    width = 16.0 * 28.35  # the frame is 16.17 cm wide
     if item.name == "T3":
-        widths = [2.0 * 28.35, 2.4 * 28.35, 4.2 * 28.35] + [(width - 8.6 * 28.35) / 7] * 7
+        widths = [1.6 * 28.35, 2.2 * 28.35, 3.6 * 28.35] + [(width - 7.4 * 28.35) / 7] * 7
     elif item.name == "T2":
         widths = [width * 0.31] + [width * 0.23] * 3
     else:
         widths = [width / n_cols] * n_cols
-    style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTSIZE", (0, 0), (-1, -1), 9.5)]
-    style += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans]
+    style = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("FONTNAME", (0, 0), (-1, -1), cell.fontName),
+             ("FONTSIZE", (0, 0), (-1, -1), 9.5), ("ALIGN", (0, 0), (-1, -1), "CENTER")]
+    # reportlab cannot break a page inside a row span: body labels spanning rows
+    # (三、本年度办理结果, （三）不予公开 …) print in their first row only.
+    style += [("SPAN", (c0, r0), (c1, r1)) for c0, r0, c1, r1 in spans if r0 < item.header_rows or r1 == r0]
     if ruled:
         style.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
     return Table(data, colWidths=widths, repeatRows=item.header_rows if repeat_header else 0, style=TableStyle(style))
