@@ -72,6 +72,7 @@ _LAST_YEAR_RE = re.compile(r"(上年|去年|上一年度?)(?!度?结转|度?转�
 _CUMULATIVE_RE = re.compile(r"历年|累计至今|现行有效")
 _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = "，,；;。！？!?\n"
+_SUBSET_RE = re.compile(r"其中|信息中|包括|包含")
 _SERVICE_HALL_RE = re.compile(r"窗口|审批|服务大厅|行政服务|政务服务|便民服务")
 _DISCLOSURE_RE = re.compile(r"信息公开|政府信息|依申请")
 _DIGITS_NOT_DATE = re.compile(r"[0-9０-９]+(?![0-9０-９]*[年月日])")
@@ -120,6 +121,7 @@ class Linker:
         self.row_by_sentence: dict[int, tuple[str, str]] = {}  # sentence start -> (table, row)
         self._sentence_left: list[Cue] = []
         self._sentence_text = ""
+        self._left_lo = self._left_hi = 0
 
     # ---- contexts ------------------------------------------------------
     def _contexts(self, i: int) -> tuple[int, int, int, int]:
@@ -157,6 +159,7 @@ class Linker:
         left = self._cues_in(clause_lo, left_hi)
         self._sentence_left = self._cues_in(left_lo, left_hi)
         self._sentence_text = self.text[sentence_start:left_hi]
+        self._left_lo, self._left_hi = left_lo, left_hi
         right = self._cues_in(right_lo, right_hi)
         if m.value == 0:
             metrics = zero_metrics(self._cues_in(clause_lo, m.start), self.text[clause_lo:m.start])
@@ -200,7 +203,7 @@ class Linker:
         ):
             return Link([OTHER], confidence=0.7, notes=["a suggestion, complaint or message count"])
         has_application = False
-        subset = any(c.label == "SUBSET" for c in self._sentence_left)
+        subset = self._is_subset()
         column: tuple[str, str] | None = None  # (table, column) waiting for its row
         for k, cue in enumerate(nearest_first):
             label = cue.label
@@ -320,7 +323,7 @@ class Linker:
         labels = {c.label for c in left}
         right_text = self.text[m.end:m.end + 4]
         has_info = bool(labels & {"INFO", "CATEGORY"}) or right_text.startswith("信息")
-        if m.unit not in PROACTIVE_UNITS or "PUBLISH" not in labels or not has_info or "SUBSET" in labels:
+        if m.unit not in PROACTIVE_UNITS or "PUBLISH" not in labels or not has_info or self._is_subset():
             return None
         publish = max(c.start for c in left if c.label == "PUBLISH")
         has_website = "WEBSITE" in labels
@@ -331,6 +334,12 @@ class Linker:
         head = next(c for c in left if c.label == "PUBLISH" and c.start == publish)
         strength = 2 if (has_website or has_total) else 1
         return Link([OTHER], head, confidence=0.6, proactive=strength)
+
+    def _is_subset(self) -> bool:
+        """The figure is a part of something stated before it ("其中…", "在主动公开的信息中，…")."""
+        return any(c.label == "SUBSET" for c in self._sentence_left) or bool(
+            _SUBSET_RE.search(self.text[self._left_lo:self._left_hi])
+        )
 
     def _application_right(self, m: Mention) -> bool:
         return self.text[m.end:m.end + 6].lstrip(" ").startswith(("申请", "政府信息公开申请", "信息公开申请"))
