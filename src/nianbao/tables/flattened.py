@@ -18,6 +18,8 @@ Usage::
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..model import CanonicalTable, Figure, Message, Provenance
@@ -161,7 +163,10 @@ def _candidates(run: RowRun, shape: RowShape) -> tuple[list[Split], bool]:
 def _label(text: str, run: RowRun) -> str:
     """The row label as printed; T2 labels start at their own words, not the block header before them."""
     start = run.anchor_start if run.table == "T2" and run.anchor_start is not None else run.label_start
-    return "".join(text[start : run.label_end].split())
+    label = "".join(text[start : run.label_end].split())
+    # drop header words the walk back took in: show from the row's own number on
+    numbered = list(re.finditer(r"[一二三四][、.．]|[（(][一二三四五六七][)）]|\d+[.．]", label))
+    return label[numbered[-1].start() :] if numbered else label
 
 
 def _figure(ctx: _Context, table: str, key: str, piece: Piece, confidence: float) -> Figure:
@@ -201,7 +206,7 @@ def _emit_row(
     table: CanonicalTable,
     run: RowRun,
     columns: tuple[str, ...],
-    key_of: callable,  # column -> canonical key
+    key_of: Callable[[str], str],  # column -> canonical key
     splits: list[Split],
     confidence: float,
 ) -> None:
@@ -244,11 +249,22 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     by_row: dict[str, RowRun] = {}
     unreadable: list[str] = []
     for run in runs:
+        label = _label(ctx.text, run)
+        if not run.variants:
+            ctx.warn("flat_no_figures", f"T3 row {label} has no figures after it; it is treated as missing.")
+            continue
         splits, complete = _candidates(run, T3_SHAPE)
         if not complete:
-            ctx.warn("flat_many", f"T3 row {_label(ctx.text, run)}: '{run.text}' has too many readings; only those keeping the row total were tried.")
+            ctx.warn(
+                "flat_many",
+                f"T3 row {label}: '{run.text}' has too many readings; only those keeping the row total were tried.",
+            )
         if not splits:
-            ctx.warn("flat_unreadable", f"T3 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(T3_COLUMNS)} figures; the row is left out.")
+            ctx.warn(
+                "flat_unreadable",
+                f"T3 row {label}: '{run.text}' cannot be read as {len(T3_COLUMNS)} figures; "
+                "the row is left out, check it in the source.",
+            )
             unreadable.append(run.row)
             continue
         costs = [W_ROW * group_violations(s, T3_SHAPE) for s in splits]
@@ -257,7 +273,11 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         present.add(run.row)
     table.missing_rows = [r.key for r in t3_rows(ctx.layout) if r.key not in present]
     if table.missing_rows:
-        ctx.warn("flat_missing_rows", f"T3 rows not found in the flattened text: {', '.join(table.missing_rows)}.")
+        ctx.warn(
+            "flat_missing_rows",
+            f"T3 rows without readable figures: {', '.join(table.missing_rows)}; "
+            "absent rows count as 0 when the other rows are decoded.",
+        )
     if not choices:
         return
     sol = solve_joint(choices, _t3_rules(ctx.layout), hints, unreadable)
@@ -271,9 +291,14 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     _report_solution(ctx, "T3", sol, choices, by_row)
     confidence = _table_confidence(sol)
     for choice in choices:
-        chosen = _distinct([choice.splits[p[choice.row]] for p in sol.picks])
+        chosen = _row_options(choice, sol)
         _emit_row(ctx, table, by_row[choice.row], T3_COLUMNS, lambda c, r=choice.row: f"{r}.{c}", chosen, confidence)
     ctx.result.tables["T3"] = table
+
+
+def _row_options(choice: RowChoice, sol: Solution) -> list[Split]:
+    """The row's splits used by the best decodings, most plausible first."""
+    return sorted(_distinct([choice.splits[p[choice.row]] for p in sol.picks]), key=magnitude_prior)
 
 
 def _distinct(splits: list[Split]) -> list[Split]:
@@ -285,6 +310,12 @@ def _distinct(splits: list[Split]) -> list[Split]:
             seen.add(key)
             out.append(s)
     return out
+
+
+_UNSETTLED = {
+    False: "the differing cells are left without a value (their candidates are listed).",
+    True: "the differing cells get their most plausible reading, with low confidence.",
+}
 
 
 def _table_confidence(sol: Solution) -> float:
@@ -309,13 +340,13 @@ def _report_solution(ctx: _Context, name: str, sol: Solution, choices: list[RowC
         ctx.warn("flat_many_solutions", f"{name}: more than {len(sol.picks)} decodings fit equally well; only the cells that differ among them are marked ambiguous.")
     fits = "satisfy every constraint" if not sol.broken else "fit the table equally well"
     for choice in choices:
-        options = _distinct([choice.splits[p[choice.row]] for p in sol.picks])
+        options = _row_options(choice, sol)
         if len(options) > 1:
             alts = " / ".join(_show(s) for s in options[:6])
             ctx.warn(
                 "flat_ambiguous",
                 f"{name} row {_label(ctx.text, runs[choice.row])}: {len(options)} decodings {fits} ({alts}); "
-                "the differing cells are left without a value.",
+                f"{_UNSETTLED[ctx.guess]}",
             )
 
 
@@ -377,6 +408,9 @@ def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     table = CanonicalTable("T2", ctx.layout, method="flattened")
     for run in runs:
         shape = t2_shape(run.row, ctx.layout)
+        if not run.variants:
+            ctx.warn("flat_no_figures", f"T2 row {_label(ctx.text, run)} has no figures after it; it is treated as missing.")
+            continue
         splits, _complete = _candidates(run, shape)
         if not splits:
             ctx.warn("flat_unreadable", f"T2 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(shape.columns)} figures.")
@@ -393,7 +427,7 @@ def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
                 "flat_ambiguous",
                 f"T2 row {_label(ctx.text, run)}: '{run.text}' splits {len(chosen)} ways into "
                 f"{len(shape.columns)} figures and T2 has no totals to decide ({shown}); "
-                "the differing cells are left without a value.",
+                f"{_UNSETTLED[ctx.guess]}",
             )
         _emit_row(ctx, table, run, shape.columns, lambda c, r=run.row: f"{r}.{c}", chosen, _table_confidence(sol))
     present = {r.row for r in runs}

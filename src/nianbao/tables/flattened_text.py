@@ -131,7 +131,7 @@ class RowShape:
 
 
 def enumerate_splits(
-    tokens: list[Token], shape: RowShape, *, require_sums: bool, limit: int, budget: int = 400_000
+    tokens: list[Token], shape: RowShape, *, require_sums: bool, limit: int, budget: int = 100_000
 ) -> tuple[list[Split], bool]:
     """Every split of the tokens into the row's cells (up to ``limit``).
 
@@ -142,7 +142,7 @@ def enumerate_splits(
     ncols = len(shape.columns)
     group_end = {last: first for first, last in shape.groups}
     out: list[Split] = []
-    steps = 0
+    nonlocal_steps = [0]  # work done, shared by walk and cut: long runs stop at ``budget``
     complete = True
 
     # how many cells the tokens from index i on can still make (each digit at most one)
@@ -167,9 +167,9 @@ def enumerate_splits(
 
     def walk(ti: int, cells: list[Piece]) -> None:
         """Place token ti (and the ones after it) from column len(cells) on."""
-        nonlocal steps, complete
-        steps += 1
-        if steps > budget or len(out) >= limit:
+        nonlocal complete
+        nonlocal_steps[0] += 1
+        if nonlocal_steps[0] > budget or len(out) >= limit:
             complete = False
             return
         if ti == len(tokens):
@@ -199,6 +199,9 @@ def enumerate_splits(
         # point runs to the end of its token
         ends = list(range(pos + 1, dot)) + [len(text)] if dot is not None else range(pos + 1, len(text) + 1)
         for end in ends:
+            nonlocal_steps[0] += 1
+            if nonlocal_steps[0] > budget:
+                return
             raw = text[pos:end]
             piece = _piece(raw, tok.start + pos, kind)
             if piece is None:
@@ -216,7 +219,7 @@ def enumerate_splits(
             cells.pop()
 
     walk(0, [])
-    return out, complete
+    return out, complete and nonlocal_steps[0] <= budget
 
 
 def group_violations(split: Split, shape: RowShape) -> int:
