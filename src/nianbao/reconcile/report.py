@@ -115,10 +115,12 @@ th{background:#f4f4f4}.sev{font-weight:bold;border-radius:3px;padding:0 .4em;col
 <table><tr><th>级别</th><th>规则</th><th>说明</th><th>应为 / 实为</th><th>证据</th></tr>
 {% for f in r.findings %}<tr>
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td>{{ f.code }}<br><span class="small">{{ f.rule }}<br>{{ f.family }}</span></td>
+<td>{{ f.code }}<br><span class="small">{{ f.rule }}{% if f.family != f.rule %}<br>{{ f.family }}{% endif %}</span></td>
 <td>{{ f.message }}</td>
 <td>{{ "–" if f.expected is none else f.expected }} / {{ "–" if f.found is none else f.found }}</td>
-<td>{% for c in f.cells_ev %}<div class="ev"><code>{{ c.ref }}</code> = {{ c.raw or c.value }}{% if c.prov %} <span class="small">（{{ c.prov }}）</span>{% endif %}</div>{% endfor %}
+<td>{% for c in f.named %}<div class="ev"><b><code>{{ c.ref }}</code> = {{ c.raw or c.value }}</b>{% if c.prov %} <span class="small">（{{ c.prov }}）</span>{% endif %}</div>{% endfor %}
+{% if f.others %}<details><summary class="small">相关单元格 {{ f.others|length }} 个{% if f.nonzero %}，非零：{% for c in f.nonzero %}<code>{{ c.ref }}</code> = {{ c.raw or c.value }}{% if not loop.last %}；{% endif %}{% endfor %}{% endif %}</summary>
+{% for c in f.others %}<div class="ev small"><code>{{ c.ref }}</code> = {{ c.raw or c.value }}{% if c.prov %}（{{ c.prov }}）{% endif %}</div>{% endfor %}</details>{% endif %}
 {% for c in f.claims_ev %}<div class="ev">「{{ c.text }}」{% if c.paragraph %}<div class="small">{{ c.paragraph }}</div>{% endif %}</div>{% endfor %}
 {% if f.paragraph %}<div class="ev small">{{ f.paragraph }}</div>{% endif %}
 {% if f.previous %}<div class="ev small">上一年度：{{ f.previous }}</div>{% endif %}</td>
@@ -141,14 +143,18 @@ def _finding_view(f: Finding) -> dict[str, Any]:
     ]
     para = ev.get("paragraph") or {}
     needle = ev.get("phrase")
-    paragraph = _highlight(para.get("text", ""), needle) if para else ""
+    shown = {c.get("paragraph_text") for c in ev.get("claims", [])}
+    paragraph = _highlight(para.get("text", ""), needle) if para and para.get("text") not in shown else ""
     previous = ""
     if "previous_source" in ev:
         prev_cells = "，".join(f"{c['ref']} = {c.get('raw') or c.get('value')}" for c in ev.get("previous_cells", []))
         previous = f"{ev['previous_source']}（{ev.get('previous_year')}）{prev_cells}"
+    named = [c for c in cells_ev if c["ref"] in f.cells]
+    others = [c for c in cells_ev if c["ref"] not in f.cells]
     return dict(
         code=f.code, rule=f.rule, family=f.family, severity=f.severity, message=f.message,
-        expected=f.expected, found=f.found, cells_ev=cells_ev, claims_ev=claims_ev,
+        expected=f.expected, found=f.found, named=named, others=others,
+        nonzero=[c for c in others if c["value"]], claims_ev=claims_ev,
         paragraph=paragraph, previous=previous,
     )
 

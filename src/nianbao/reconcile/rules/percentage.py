@@ -72,6 +72,15 @@ def _table_bases(ctx, numerator: Claim) -> list[tuple[float, str, list[str]]]:
     return bases
 
 
+_TOTAL_METRICS = ("T3.new_received.total", "T3.handled_total.total", "requests_total_incl_carried", "proactive_total")
+_TOTAL_WORDS = re.compile(r"共|合计|总|累计|全年|全部|所有")
+
+
+def _is_total(claim: Claim) -> bool:
+    """A stated figure that can be the base of a share: a total, not a sub-count."""
+    return claim.metric in _TOTAL_METRICS or bool(_TOTAL_WORDS.search(claim.text))
+
+
 def _narrative_bases(ctx, index: int, num_index: int) -> list[tuple[float, str, list[str]]]:
     """Totals stated earlier in the paragraph, and the sum of the whole share series."""
     claims = ctx.result.claims
@@ -84,7 +93,7 @@ def _narrative_bases(ctx, index: int, num_index: int) -> list[tuple[float, str, 
         is_part = j + 1 < len(claims) and _is_share(claims[j + 1]) and claims[j + 1].paragraph == c.paragraph
         if is_part:
             series += c.value
-        elif j < num_index and c.value > numerator.value:  # a part of the series is not its base
+        elif j < num_index and c.value > numerator.value and _is_total(c):  # a part of the series is not its base
             bases.append((float(c.value), f"正文所称「{c.text}」", []))
     if series > numerator.value:
         bases.append((series, "所列各项之和", []))
