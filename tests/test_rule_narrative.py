@@ -165,3 +165,12 @@ def test_all_handled_against_carried_forward():
     # other kinds of business, and sentences that name what is carried forward, are not about T3
     assert narrative(reconcile(_with_sentence("pingtan-2021-html", "全年人大代表建议、政协提案全部办结。"))) == []
     assert narrative(reconcile(_with_sentence("pingtan-2021-html", "申请均已办结，1件结转下年度办理。"))) == []
+
+
+def test_unsure_claims_are_not_compared():
+    r = sample("pingtan-2025-html")
+    i = claim_index(r, "共办结148件")
+    r.claims[i].value, r.claims[i].confidence = 140, 0.3
+    assert narrative(reconcile(r)) == []
+    r.claims[i].confidence = 0.9
+    assert [f.code for f in narrative(reconcile(r))] == ["NB201"]

@@ -133,3 +133,11 @@ def test_every_single_cell_error_is_reported_once_on_that_cell(name):
                 want = [f"T3.{key}"] if table == "T3" else [f"T4.{key.split('.')[0]}.total"]
                 assert got == [want], (key, delta, got)
             fig.value = original
+
+
+def test_undecided_layout_is_read_from_the_table_rows():
+    r = sample("pingtan-2020-html")  # 2019 rows (one 其他处理 row)
+    r.layout = "unknown"
+    assert [f.cells for f in reconcile(r) if f.code == "NB103"] == [
+        ["T3.handled_total.natural"], ["T3.handled_total.total"]]
+    assert not [f for f in reconcile(r) if f.code == "NB301"]  # no layout, no required tables

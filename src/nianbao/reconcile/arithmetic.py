@@ -125,7 +125,7 @@ def analyse(ctx) -> list[Problem]:
 
 def _analyse(ctx) -> list[Problem]:
     enabled = {code for code in ARITHMETIC_CODES if ctx.rule_enabled(code)}
-    eqs = [e for e in equations_for(set(ctx.result.tables), ctx.layout) if e.code in enabled]
+    eqs = [e for e in equations_for(set(ctx.result.tables), ctx.table_layout) if e.code in enabled]
     problems: list[Problem] = []
 
     # Omissions first: their equations would otherwise report the blank as an arithmetic error.

@@ -80,18 +80,20 @@ def check_claim(ctx, claim: Claim, tolerance: float) -> Verdict:
         return Verdict("skip", why="metric not in a table")
     if (claim.unit or "") in ("%", "％") or claim.time != "this_year":
         return Verdict("skip", why="share, change or other-year figure")
+    if claim.confidence < float(ctx.config.option("NB201", "min_confidence", 0.5)):
+        return Verdict("skip", why="the claims stage is unsure of this figure or its metric")
     table = metric.split(".")[0]
     if not ctx.has_table(table):
         return Verdict("skip", why=f"no {table}")
     actual = ctx.metric_value(metric)
     present = {f.ref for t in ctx.result.tables.values() for f in t.figures.values()}
-    cells = metric_cells(metric, ctx.layout, present)
+    cells = metric_cells(metric, ctx.table_layout, present)
     if actual is None or not cells:
         return Verdict("skip", why="table figure unknown or ambiguous")
     stated = stated_in_table_unit(claim)
     if agrees(claim, stated, actual, tolerance):
         return Verdict("agree", actual, cells)
-    corrected = resolve_metric(metric, corrected_values(ctx), ctx.layout)
+    corrected = resolve_metric(metric, corrected_values(ctx), ctx.table_layout)
     if corrected is not None and agrees(claim, stated, corrected, tolerance):
         # The table is internally inconsistent and the narrative states the consistent value:
         # one error, reported once by the arithmetic rule (which cites this claim).

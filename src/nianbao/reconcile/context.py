@@ -117,6 +117,17 @@ class RuleContext(_FindingMaker):
     def layout(self) -> str:
         return self.result.layout
 
+    @property
+    def table_layout(self) -> str:
+        """The T3 row set to check against: the report's layout, or (when the
+        layout was not decided) the one whose 其他处理 rows the table has."""
+        if self.result.layout in ("2019", "2021"):
+            return self.result.layout
+        t3 = self.result.tables.get("T3")
+        if t3 is None:
+            return self.result.layout
+        return "2019" if "other.total" in t3.figures else "2021"
+
     def has_table(self, name: str) -> bool:
         return name in self.result.tables
 
@@ -131,7 +142,7 @@ class RuleContext(_FindingMaker):
         return self.cached("table_values", lambda: {n: t.values() for n, t in self.result.tables.items()})
 
     def metric_value(self, metric: str) -> float | int | None:
-        return resolve_metric(metric, self.table_values(), self.layout)
+        return resolve_metric(metric, self.table_values(), self.table_layout)
 
     def rule_enabled(self, code: str) -> bool:
         return self.config.enabled(code)

@@ -33,7 +33,7 @@ def _cells_text(cells) -> str:
     "approximate figures (余/多/约/近) are checked as bounds.",
     passing=("「共受理政府信息公开申请21件」，表三 一 总计 21", "pingtan-2020"),
     failing=("「共受理政府信息公开申请25件」，表三 一 总计 21", "正文与表格不符"),
-    options={"tolerance": 0},
+    options={"tolerance": 0, "min_confidence": 0.5},
 )
 def claim_vs_table(ctx) -> Iterator[Finding]:
     for i, verdict in enumerate(verdicts(ctx, _claim_tolerance(ctx))):
