@@ -185,3 +185,21 @@ def test_t4_group_totals_and_narrative() -> None:
         assert t4.value("review.total") == want and not dec.ambiguous
         for g in T4_GROUPS:
             assert sum(t4.value(f"{g}.{c}") for c in T4_COLUMNS[:-1]) == t4.value(f"{g}.total")
+
+
+def test_narrative_before_the_table_is_not_a_row() -> None:
+    narrative = "本年新收政府信息公开申请3件，上年结转1件。"
+    runs = {"new_received": "2000002", "handled_total": "2000002", "granted": "2000002"}
+    dec = decode_flattened(narrative + _t3_text(runs))
+    t3 = dec.tables["T3"]
+    assert t3.value("new_received.total") == 2 and t3.value("carried_over.total") == 0
+    assert not dec.broken
+
+
+def test_tab_separated_seed_decodes_too() -> None:
+    """Not flattened, but the same reading works when separators survive (shifted tab columns)."""
+    text, gold, _meta = _load("jinshui-sfj-2023-txt")
+    dec = decode_flattened(text)
+    assert not dec.ambiguous and not dec.broken
+    for table, cells in gold.items():
+        assert dec.tables[table].values() == cells

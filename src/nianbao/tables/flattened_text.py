@@ -482,9 +482,9 @@ def find_regions(text: str) -> Regions:
     """Locate T2 (第二十条第（一）项…), T3 (本年新收…) and T4 (行政复议 header after T3)."""
     regions = Regions()
     t2 = re.search(T2_BLOCK, text)
-    t3 = T3_START.search(text, t2.end() if t2 else 0)
+    t3 = _t3_start(text, t2.end() if t2 else 0)
     if t3 is None and t2 is not None:
-        t3 = T3_START.search(text)
+        t3 = _t3_start(text, 0)
     if t3:
         # the T3 row label starts a little before its anchor ("一、本年新收")
         t3_start = max(t3.start() - 4, t2.end() if t2 and t2.start() < t3.start() else 0)
@@ -497,6 +497,14 @@ def find_regions(text: str) -> Regions:
     if t2 and (not t3 or t2.start() < t3.start()):
         regions.t2 = (t2.start(), regions.t3[0] if regions.t3 else min(len(text), t2.start() + 1500))
     return regions
+
+
+def _t3_start(text: str, start: int) -> re.Match[str] | None:
+    """The T3 row label 本年新收…申请数量, not a sentence of the narrative that uses the words."""
+    for m in T3_START.finditer(text, start):
+        if re.match(r"[^。；\d]{0,20}?申\s*请\s*数\s*量", text[m.end() : m.end() + 40]):
+            return m
+    return None
 
 
 def _t4_end(text: str, start: int) -> int:
