@@ -23,6 +23,7 @@ _NEGATION_RE = re.compile(
 )
 _ZERO_WORD_RE = re.compile(r"(?:均为|为|是)零(?![a-zA-Z\u4e00-\u9fff])")
 _SCOPE_END = "，,；;。！？!?\n（("
+_MAX_LEAD = 40  # characters of a claim's text before its figure
 _UNIT_BY_METRIC = {"fees_collected_yuan": "元"}
 
 
@@ -87,6 +88,7 @@ def _span(text: str, m: Mention, link: Link, mentions: list[Mention], i: int) ->
     lo = mentions[i - 1].end if i > 0 else 0
     clause = max([lo] + [text.rfind(ch, lo, m.start) + 1 for ch in "，,；;。：:、（(！？\n" if text.rfind(ch, lo, m.start) != -1])
     start = head.start if head is not None and head.start >= clause else clause
+    start = max(start, m.start - _MAX_LEAD)  # a long lead is context, not the statement
     while start < m.start and text[start] in " \u3000\t":
         start += 1
     return start, m.end
