@@ -1,0 +1,649 @@
+"""Narrative paragraph classifier: what does each paragraph of a report talk about?
+
+Labels (gold.md): preamble, overview, proactive, on_request, management, problem, measure, other.
+
+The model is a scikit-learn pipeline (TF-IDF over jieba words + character n-grams, a linear
+classifier with calibrated probabilities), saved with skops in ``models/``.  On a segmented report
+the paragraph's place (part number, subsection heading) is used as a prior on top of the text
+model; bare text (``nianbao classify``) uses the text model alone.
+
+Entry points:
+
+- ``label_paragraphs(paragraphs)``: sets ``label`` / ``score`` on each ``Paragraph`` (the lead's
+  ``sections.classify`` calls it).  With no model file it falls back to heading rules and
+  emits a ``warnings.warn`` (category ``ModelMissingWarning``).
+- ``split_mixed(text)``: spans of a paragraph where the label changes (problems, then measures).
+- ``evaluate_labels(path)``: held-out scores on a labelled jsonl file.
+- ``train(...)``: fit on the corpus, score on the held-out agencies, save to ``models/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..model import Paragraph
+from .classifier_data import (
+    LABELS,
+    LabelledText,
+    allowed_labels,
+    load_gold_paragraphs,
+    load_labels_jsonl,
+    attach_context,
+    inline_heading,
+    load_weak_examples,
+    merge_examples,
+    segment_reports,
+    split_by_agency,
+    subsection_label,
+)
+
+MODEL_VERSION = "1.0.0"
+MODEL_FILENAME = "paragraph_classifier.skops"
+METRICS_FILENAME = "paragraph_classifier.metrics.json"
+
+# The repository's models/ (editable install); NIANBAO_MODEL_DIR overrides it.
+_REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_MODEL_DIR = _REPO_ROOT / "models"
+DEFAULT_LABELS_PATH = _REPO_ROOT / "corpus" / "labels" / "paragraphs.jsonl"
+DEFAULT_SAMPLES_DIR = _REPO_ROOT / "corpus" / "samples"
+
+# Functions the saved pipeline refers to; skops loads only these (plus sklearn/numpy types).
+TRUSTED_FUNCTIONS = ["nianbao.sections.classifier.jieba_words"]
+
+# How much a paragraph's place in the report weighs against its text: a label the place rules
+# out keeps this share of its probability (the text can still win when it is very sure).
+PART_PRIOR_FLOOR = 0.05
+SUBSECTION_PRIOR_FLOOR = 0.15
+# A part prior is dropped only when the text model flatly disagrees for the part as a whole
+# (a report whose parts were mis-numbered).  ``sections.segment`` numbers parts by their title
+# words, so the gate is low: at 0.35 it wrongly dropped the seed's part 五 (see MODEL_CARD.md).
+PART_AGREEMENT_MIN = 0.1
+# Weight of the label order model against the text model (chosen by cross-validation on the
+# training agencies, see notebooks/train_classifier.ipynb).
+ORDER_WEIGHT = 1.0
+# Read a paragraph's own opening title ("（三）政府信息管理情况。") like a subsection heading
+# (off: no gain in cross-validation on the training agencies; kept for experiments).
+USE_INLINE_HEADINGS = False
+
+
+class ModelMissingWarning(UserWarning):
+    """No trained model file: paragraphs are labelled by heading rules only."""
+
+
+# ---- text features ---------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Digits become one symbol (counts and dates say nothing about the topic); spaces go."""
+    return _DIGITS.sub("0", _SPACE.sub("", text))
+
+
+def jieba_words(text: str) -> list[str]:
+    """jieba words of a normalised paragraph, punctuation dropped (the word analyzer)."""
+    import jieba
+
+    return [w for w in jieba.lcut(text) if w.strip() and not _is_punct(w)]
+
+
+def _is_punct(word: str) -> bool:
+    return all(not ch.isalnum() for ch in word)
+
+
+# Words whose presence says what a paragraph does (report, plan, admit a problem, …).
+CUE_WORDS: list[str] = sorted(
+    {
+        # future / plan (measures)
+        "继续", "进一步", "下一步", "今后", "将", "要", "改进", "措施", "加大", "持续", "不断", "努力", "力争", "确保",
+        # problems
+        "存在", "问题", "不足", "有待", "仍", "薄弱", "不够", "还需",
+        # past / report of the year
+        "了", "已", "共", "全年", "本年度", "年",
+        # topics
+        "收费", "处理费", "减免", "建议", "提案", "条例", "报告", "依申请", "申请", "主动公开", "平台", "网站",
+        "培训", "考核", "监督", "机制", "制度", "答复", "复议", "诉讼", "解读", "预决算", "重点领域",
+        "我局", "我镇", "我区", "一是", "二是", "统计", "下载", "电子版", "无", "未",
+    }
+)
+
+
+def build_pipeline(kind: str = "logreg", *, seed: int = 0) -> Any:
+    """The text model: word + char-n-gram TF-IDF, then a linear classifier.
+
+    ``kind``: "logreg" (multinomial logistic regression, probabilistic by itself),
+    "svm" (LinearSVC wrapped in sigmoid calibration), "cnb" (complement naive Bayes).
+    """
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
+
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(analyzer=jieba_words, sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)),
+            # A fixed vocabulary of cue words, weighted up: with a few hundred examples the
+            # tense/modality cues (继续, 进一步, 将 vs 了, 全年) drown among thousands of n-grams.
+            (
+                "cues",
+                TfidfVectorizer(
+                    analyzer="char", ngram_range=(1, 3), vocabulary=CUE_WORDS, use_idf=False, sublinear_tf=True
+                ),
+            ),
+        ],
+        transformer_weights={"words": 1.0, "chars": 1.0, "cues": 2.0},
+    )
+    if kind == "logreg":
+        clf: Any = LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced", random_state=seed)
+    elif kind == "svm":
+        clf = CalibratedClassifierCV(
+            LinearSVC(C=0.5, class_weight="balanced", random_state=seed), method="sigmoid", cv=3
+        )
+    elif kind == "cnb":
+        clf = ComplementNB(alpha=0.3)
+    else:
+        raise ValueError(f"unknown model kind {kind!r}; use logreg, svm or cnb")
+    return Pipeline([("features", features), ("clf", clf)])
+
+
+# ---- the trained model -----------------------------------------------------------------------
+
+
+@dataclass
+class ParagraphClassifier:
+    """A fitted text pipeline, the label order model, and what they were trained on."""
+
+    pipeline: Any
+    transitions: LabelOrder | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(c) for c in self.pipeline.classes_]
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities over ``LABELS`` (columns in LABELS order, 0 for a label never trained)."""
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        raw = self.pipeline.predict_proba([normalise(t) for t in texts])
+        out = np.zeros((len(texts), len(LABELS)))
+        for j, label in enumerate(self.labels):
+            out[:, LABELS.index(label)] = raw[:, j]
+        return out
+
+    def predict(self, texts: Sequence[str], *, in_order: bool = False) -> list[tuple[str, float]]:
+        """(label, probability) per text; ``in_order``: the texts are one report's paragraphs in
+        reading order, so the label order model is applied too."""
+        probs = self.predict_proba(texts)
+        return self.decide(probs, in_order=in_order)
+
+    def decide(self, probs: np.ndarray, *, in_order: bool) -> list[tuple[str, float]]:
+        if in_order and self.transitions is not None and len(probs):
+            best = self.transitions.decode(probs)
+        else:
+            best = [int(i) for i in probs.argmax(axis=1)] if len(probs) else []
+        return [(LABELS[i], float(row[i])) for row, i in zip(probs, best)]
+
+    def save(self, model_dir: Path) -> Path:
+        """Write ``paragraph_classifier.skops`` (skops, no pickle) and the metrics JSON."""
+        import skops.io as sio
+
+        model_dir.mkdir(parents=True, exist_ok=True)
+        path = model_dir / MODEL_FILENAME
+        bundle: dict[str, Any] = {"pipeline": self.pipeline, "version": MODEL_VERSION, "labels": list(LABELS)}
+        if self.transitions is not None:
+            bundle["start"] = self.transitions.start
+            bundle["transitions"] = self.transitions.matrix
+        sio.dump(bundle, path)
+        (model_dir / METRICS_FILENAME).write_text(
+            json.dumps(self.info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        return path
+
+    @classmethod
+    def load(cls, model_dir: Path | None = None) -> ParagraphClassifier:
+        """Load ``models/paragraph_classifier.skops``; FileNotFoundError when there is none.
+
+        Only scikit-learn/numpy/scipy types and ``TRUSTED_FUNCTIONS`` are accepted: any other
+        type in the file is refused rather than executed.
+        """
+        import skops.io as sio
+
+        model_dir = model_dir or default_model_dir()
+        path = model_dir / MODEL_FILENAME
+        if not path.exists():
+            raise FileNotFoundError(f"no paragraph model at {path}; run `nianbao train` to create it")
+        untrusted = sio.get_untrusted_types(file=path)
+        unexpected = [t for t in untrusted if t not in TRUSTED_FUNCTIONS]
+        if unexpected:
+            raise ValueError(f"{path} refers to code nianbao does not trust: {', '.join(unexpected)}")
+        bundle = sio.load(path, trusted=untrusted)
+        if list(bundle.get("labels", [])) != list(LABELS):
+            raise ValueError(f"{path} was trained for labels {bundle.get('labels')}; retrain with `nianbao train`")
+        order = None
+        if "transitions" in bundle:
+            order = LabelOrder(start=np.asarray(bundle["start"]), matrix=np.asarray(bundle["transitions"]))
+        info_path = model_dir / METRICS_FILENAME
+        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
+        return cls(pipeline=bundle["pipeline"], transitions=order, info=info)
+
+
+@dataclass
+class LabelOrder:
+    """How labels follow each other in a report (preamble → overview → … → measure → other).
+
+    A first-order Markov chain over labels, estimated from the training reports' label
+    sequences; ``decode`` finds the most likely label sequence (Viterbi) given per-paragraph
+    probabilities.  It fixes paragraphs whose text alone is ambiguous, e.g. a measure worded
+    like a proactive-disclosure paragraph right after the problems.
+    """
+
+    start: np.ndarray  # P(first label)
+    matrix: np.ndarray  # P(next label | label)
+    weight: float = ORDER_WEIGHT  # how much the order counts against the text (log-linear)
+
+    @classmethod
+    def estimate(cls, documents: Sequence[Sequence[str]], smoothing: float = 0.5) -> LabelOrder:
+        n = len(LABELS)
+        start = np.full(n, smoothing)
+        counts = np.full((n, n), smoothing)
+        for labels in documents:
+            idx = [LABELS.index(label) for label in labels]
+            if idx:
+                start[idx[0]] += 1
+            for a, b in zip(idx, idx[1:]):
+                counts[a, b] += 1
+        return cls(start=start / start.sum(), matrix=counts / counts.sum(axis=1, keepdims=True))
+
+    def decode(self, probs: np.ndarray) -> list[int]:
+        eps = 1e-9
+        log_emit = np.log(probs + eps)
+        log_trans = self.weight * np.log(self.matrix)
+        score = self.weight * np.log(self.start) + log_emit[0]
+        back = np.zeros(probs.shape, dtype=int)
+        for t in range(1, len(probs)):
+            candidates = score[:, None] + log_trans
+            back[t] = candidates.argmax(axis=0)
+            score = candidates.max(axis=0) + log_emit[t]
+        path = [int(score.argmax())]
+        for t in range(len(probs) - 1, 0, -1):
+            path.append(int(back[t, path[-1]]))
+        return path[::-1]
+
+
+def default_model_dir() -> Path:
+    env = os.environ.get("NIANBAO_MODEL_DIR")
+    return Path(env) if env else DEFAULT_MODEL_DIR
+
+
+@lru_cache(maxsize=4)
+def _cached_model(model_dir: str) -> ParagraphClassifier:
+    return ParagraphClassifier.load(Path(model_dir))
+
+
+def load_default_model() -> ParagraphClassifier | None:
+    """The model in ``models/`` (cached), or None with a ModelMissingWarning when absent."""
+    model_dir = default_model_dir()
+    try:
+        return _cached_model(str(model_dir))
+    except FileNotFoundError as exc:
+        warnings.warn(
+            f"{exc}. Paragraphs are labelled from their headings only (labels may be missing).",
+            ModelMissingWarning,
+            stacklevel=3,
+        )
+        return None
+
+
+# ---- labelling paragraphs --------------------------------------------------------------------
+
+
+def label_paragraphs(paragraphs: list[Paragraph], model: ParagraphClassifier | None = None) -> None:
+    """Set ``label`` and ``score`` on each paragraph (in place).
+
+    Uses the default model in ``models/``.  When no model file exists it emits a
+    ``ModelMissingWarning`` (``warnings.warn``) and labels from the headings alone: a paragraph
+    whose place gives no label keeps ``label=None``.
+    """
+    if not paragraphs:
+        return
+    model = model or load_default_model()
+    if model is None:
+        for para in paragraphs:
+            label = _rule_label(para)
+            para.label, para.score = label, (None if label is None else 0.5)
+        return
+    text_probs = model.predict_proba([p.text for p in paragraphs])
+    probs = apply_context(paragraphs, text_probs)
+    for para, (label, prob) in zip(paragraphs, model.decide(probs, in_order=True)):
+        para.label, para.score = label, round(prob, 4)
+
+
+def _rule_label(para: Paragraph) -> str | None:
+    from .classifier_data import weak_label
+
+    return weak_label(para)
+
+
+def apply_context(paragraphs: Sequence[Paragraph], text_probs: np.ndarray) -> np.ndarray:
+    """Combine text probabilities with the paragraph's place in the report.
+
+    A part of the standard layout (0 preamble, 1 overview…management, 5 problem/measure,
+    6 other) down-weights the labels it rules out, but only when the text model itself puts
+    at least ``PART_AGREEMENT_MIN`` of its mass on the part's labels on average (a legacy report
+    numbers its parts differently).  A subsection heading that names a label ("（一）主动公开",
+    "（二）改进措施") down-weights the others.
+    """
+    probs = text_probs.copy()
+    trusted_parts = _parts_agreeing(paragraphs, text_probs)
+    for row, para in enumerate(paragraphs):
+        prior = np.ones(len(LABELS))
+        allowed = allowed_labels(para.part)
+        if allowed is not None and para.part in trusted_parts:
+            prior *= _prior_for(allowed, PART_PRIOR_FLOOR)
+        heading_label = subsection_label(para.subsection)
+        if heading_label is None and USE_INLINE_HEADINGS:
+            heading_label = subsection_label(inline_heading(para.text))
+        if heading_label is not None and (allowed is None or heading_label in allowed or para.part not in trusted_parts):
+            prior *= _prior_for((heading_label,), SUBSECTION_PRIOR_FLOOR)
+        probs[row] *= prior
+        total = probs[row].sum()
+        probs[row] = probs[row] / total if total > 0 else text_probs[row]
+    return probs
+
+
+def _prior_for(allowed: Sequence[str], floor: float) -> np.ndarray:
+    return np.array([1.0 if label in allowed else floor for label in LABELS])
+
+
+def _parts_agreeing(paragraphs: Sequence[Paragraph], text_probs: np.ndarray) -> set[int]:
+    by_part: dict[int, list[float]] = {}
+    for para, row in zip(paragraphs, text_probs):
+        allowed = allowed_labels(para.part)
+        if allowed is None:
+            continue
+        mass = sum(row[LABELS.index(label)] for label in allowed)
+        by_part.setdefault(para.part, []).append(float(mass))
+    return {part for part, masses in by_part.items() if np.mean(masses) >= PART_AGREEMENT_MIN}
+
+
+def classify_texts(
+    texts: Sequence[str], model: ParagraphClassifier | None = None, *, in_order: bool = False
+) -> list[dict[str, Any]]:
+    """Bare texts -> [{"text", "label", "score"}] (the ``nianbao classify`` output).
+
+    ``in_order``: the texts are one report's paragraphs in reading order (label order model on).
+    """
+    model = model or load_default_model()
+    if model is None:
+        return [{"text": t, "label": None, "score": None} for t in texts]
+    return [
+        {"text": t, "label": label, "score": round(score, 4)}
+        for t, (label, score) in zip(texts, model.predict(texts, in_order=in_order))
+    ]
+
+
+# ---- mixed paragraphs ------------------------------------------------------------------------
+
+# Sentence/clause ends: full stops, semicolons, and the start of an enumerated clause ("二是").
+_CLAUSE_END = re.compile(r"[。！？!?；;]+|(?=[一二三四五六七八九十]是)|(?=下一步)|(?=今后)")
+# Cues that the text turns from what went wrong to what will be done.
+_MEASURE_CUE = re.compile(r"^(下一步|今后|针对|为此|对此|接下来|202\d年|将|我们将|我局将|我区将|我委将|我镇将|要)|下一步|今后")
+_PROBLEM_CUE = re.compile(r"存在|不足|问题|薄弱|有待|仍需|还需|不够|欠缺|较少|缺少|不强|不高|滞后|不到位")
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Split a paragraph into sentence/clause spans (character offsets, covering the text)."""
+    cuts = sorted({0, len(text), *(m.end() for m in _CLAUSE_END.finditer(text) if 0 < m.end() < len(text))})
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+    # Fold tiny pieces ("一是", "；") into the previous clause: too short to carry a label.
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and len(text[a:b].strip()) < 6:
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def split_mixed(text: str, model: ParagraphClassifier | None = None) -> list[tuple[int, int, str]]:
+    """Split a paragraph where its label changes: [(start, end, label)], covering the text.
+
+    Each clause is labelled by the model; in a problem/measure paragraph the clauses are
+    restricted to those two labels and wording cues ("下一步", "将…", "存在…不足") break ties.
+    Adjacent clauses with the same label are merged, so an unmixed paragraph gives one span.
+    """
+    spans = clause_spans(text)
+    if not spans:
+        return []
+    model = model or load_default_model()
+    if model is None:
+        return [(spans[0][0], spans[-1][1], "problem" if _PROBLEM_CUE.search(text) else "other")]
+    whole = model.predict_proba([text])[0]
+    clause_probs = model.predict_proba([text[a:b] for a, b in spans])
+    pm = [LABELS.index("problem"), LABELS.index("measure")]
+    mixed_pm = whole[pm].sum() >= 0.5
+    labels: list[str] = []
+    for (a, b), row in zip(spans, clause_probs):
+        clause = text[a:b].strip()
+        if mixed_pm:
+            p_problem, p_measure = row[pm[0]], row[pm[1]]
+            if _MEASURE_CUE.search(clause) and not _PROBLEM_CUE.search(clause):
+                p_measure += 0.5
+            elif _PROBLEM_CUE.search(clause) and not _MEASURE_CUE.search(clause):
+                p_problem += 0.5
+            elif labels and labels[-1] == "measure":
+                p_measure += 0.3  # once the text turned to measures it usually stays there
+            labels.append("problem" if p_problem > p_measure else "measure")
+        else:
+            labels.append(LABELS[int(np.argmax(row + whole))])
+    out: list[tuple[int, int, str]] = []
+    for (a, b), label in zip(spans, labels):
+        if out and out[-1][2] == label:
+            out[-1] = (out[-1][0], b, label)
+        else:
+            out.append((a, b, label))
+    return out
+
+
+# ---- training and evaluation -----------------------------------------------------------------
+
+
+def load_training_examples(
+    labels_path: Path = DEFAULT_LABELS_PATH,
+    samples_dir: Path = DEFAULT_SAMPLES_DIR,
+    *,
+    weak: bool = True,
+) -> list[LabelledText]:
+    """Hand labels, gold labels and (when segmentation is available) weak labels, deduplicated.
+
+    Gold paragraphs get the part/subsection of their segmented paragraph, so the in-report
+    evaluation uses the same context ``label_paragraphs`` gets from ``sections.segment``.
+    """
+    hand = load_labels_jsonl(labels_path)
+    gold = load_gold_paragraphs(samples_dir)
+    sources: list[list[LabelledText]] = [hand, gold]
+    if weak:
+        reports = segment_reports(sorted(samples_dir.glob("*/source.*")))
+        attach_context(gold, reports)
+        sources.append(load_weak_examples(reports))
+    return merge_examples(*sources)
+
+
+def split_examples(examples: Sequence[LabelledText]) -> tuple[list[LabelledText], list[LabelledText]]:
+    """Train / held-out split by agency; held-out keeps only hand labels (never weak ones)."""
+    train_set, test_set = split_by_agency(examples)
+    return train_set, [ex for ex in test_set if ex.source != "weak"]
+
+
+def score(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> dict[str, Any]:
+    """Macro-F1, per-label precision/recall/F1/support and the confusion matrix."""
+    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+
+    labels = list(labels or [label for label in LABELS if label in set(gold) | set(predicted)])
+    present = [label for label in labels if label in set(gold)]
+    p, r, f, s = precision_recall_fscore_support(gold, predicted, labels=labels, zero_division=0)
+    return {
+        "n": len(gold),
+        "accuracy": round(float(np.mean([g == q for g, q in zip(gold, predicted)])), 4) if gold else 0.0,
+        "macro_f1": round(float(f1_score(gold, predicted, labels=present, average="macro", zero_division=0)), 4),
+        "per_label": {
+            label: {"precision": round(float(pi), 4), "recall": round(float(ri), 4), "f1": round(float(fi), 4), "support": int(si)}
+            for label, pi, ri, fi, si in zip(labels, p, r, f, s)
+        },
+        "labels": labels,
+        "confusion": confusion_matrix(gold, predicted, labels=labels).tolist(),
+    }
+
+
+def predict_labels(model: ParagraphClassifier, examples: Sequence[LabelledText], *, in_order: bool) -> list[str]:
+    """Model labels for examples.
+
+    ``in_order=False``: each text alone (what ``nianbao classify`` does).
+    ``in_order=True``: examples are grouped by their report (``document``), kept in report order,
+    and labelled as ``label_paragraphs`` does: place prior when part/subsection are known, then
+    the label order model.
+    """
+    if not in_order:
+        return [label for label, _ in model.predict([ex.text for ex in examples])]
+    predicted: list[str] = [""] * len(examples)
+    by_document: dict[str, list[int]] = {}
+    for i, ex in enumerate(examples):
+        by_document.setdefault(ex.document or ex.id, []).append(i)
+    for rows in by_document.values():
+        paragraphs = [
+            Paragraph(text=examples[i].text, part=examples[i].part if examples[i].part is not None else -1, index=k, subsection=examples[i].subsection)
+            for k, i in enumerate(rows)
+        ]
+        probs = apply_context(paragraphs, model.predict_proba([p.text for p in paragraphs]))
+        for i, (label, _) in zip(rows, model.decide(probs, in_order=True)):
+            predicted[i] = label
+    return predicted
+
+
+def evaluate_examples(model: ParagraphClassifier, examples: Sequence[LabelledText], *, in_order: bool) -> dict[str, Any]:
+    gold = [ex.label for ex in examples]
+    predicted = predict_labels(model, examples, in_order=in_order)
+    if "preamble" not in gold:  # a label set without `preamble` files those paragraphs as `other`
+        predicted = ["other" if p == "preamble" else p for p in predicted]
+    result = score(gold, predicted)
+    result["mode"] = "in_report" if in_order else "text_only"
+    result["errors"] = [
+        {"id": ex.id, "agency": ex.agency, "gold": ex.label, "predicted": p, "text": ex.text}
+        for ex, p in zip(examples, predicted)
+        if ex.label != p
+    ]
+    return result
+
+
+def evaluate_labels(
+    path: Path,
+    model: ParagraphClassifier | None = None,
+    *,
+    held_out_only: bool = True,
+    in_order: bool = True,
+) -> dict[str, Any]:
+    """Score the model on a labelled paragraphs jsonl ({"id","url","text","label"}).
+
+    ``held_out_only`` (default) keeps only rows of held-out agencies, so the score is never on
+    training data.  ``in_order`` (default) labels each URL's rows together, in file order, as
+    ``label_paragraphs`` labels a report; False scores each text alone.  Labels are taken as
+    written; a ``preamble`` prediction counts as ``other`` when the file has no ``preamble`` label.
+    Returns {"n", "accuracy", "macro_f1", "per_label": {label: {precision, recall, f1, support}},
+    "labels", "confusion" (rows gold, columns predicted, in "labels" order), "errors", …}.
+    """
+    from .classifier_data import is_test_agency
+
+    model = model or load_default_model()
+    if model is None:
+        raise FileNotFoundError(f"no paragraph model in {default_model_dir()}; run `nianbao train` first")
+    examples = load_labels_jsonl(Path(path), harmonise_preamble=False)
+    if held_out_only:
+        examples = [ex for ex in examples if is_test_agency(ex.agency)]
+    result = evaluate_examples(model, examples, in_order=in_order)
+    result["source"] = str(path)
+    result["held_out_only"] = held_out_only
+    result["model_version"] = model.info.get("version", "")
+    return result
+
+
+def fit(examples: Sequence[LabelledText], kind: str = "logreg") -> ParagraphClassifier:
+    """Fit the text pipeline and the label order model on ``examples``."""
+    pipeline = build_pipeline(kind)
+    pipeline.fit([normalise(ex.text) for ex in examples], [ex.label for ex in examples])
+    _drop_stop_words(pipeline)
+    documents: dict[str, list[str]] = {}
+    for ex in examples:
+        documents.setdefault(ex.document or ex.id, []).append(ex.label)
+    return ParagraphClassifier(pipeline=pipeline, transitions=LabelOrder.estimate(list(documents.values())))
+
+
+def _drop_stop_words(pipeline: Any) -> None:
+    """TF-IDF keeps every pruned n-gram in ``stop_words_`` for introspection only; dropping it
+    (as scikit-learn's docs allow) makes the saved model a fraction of the size."""
+    for _name, vectorizer in pipeline.named_steps["features"].transformer_list:
+        if hasattr(vectorizer, "stop_words_"):
+            delattr(vectorizer, "stop_words_")
+
+
+def train(
+    *,
+    kind: str = "logreg",
+    labels_path: Path = DEFAULT_LABELS_PATH,
+    samples_dir: Path = DEFAULT_SAMPLES_DIR,
+    weak: bool = True,
+    save_dir: Path | None = None,
+) -> tuple[ParagraphClassifier, dict[str, Any]]:
+    """Fit on the training agencies, score on the held-out agencies, optionally save.
+
+    The saved model is the one fitted on the training agencies only, so every held-out
+    paragraph (tests, model card) is unseen by it.
+    """
+    examples = load_training_examples(labels_path, samples_dir, weak=weak)
+    train_set, test_set = split_examples(examples)
+    started = time.perf_counter()
+    model = fit(train_set, kind)
+    fit_seconds = time.perf_counter() - started
+    in_report = evaluate_examples(model, test_set, in_order=True)
+    text_only = evaluate_examples(model, test_set, in_order=False)
+    report = {
+        "version": MODEL_VERSION,
+        "kind": kind,
+        "fit_seconds": round(fit_seconds, 2),
+        "train": _describe(train_set),
+        "test": _describe(test_set),
+        "held_out": {k: v for k, v in in_report.items() if k != "errors"},
+        "held_out_text_only": {k: v for k, v in text_only.items() if k != "errors"},
+        "held_out_errors": in_report["errors"],
+        "held_out_text_only_errors": text_only["errors"],
+    }
+    model.info = {k: v for k, v in report.items() if not k.endswith("errors")}
+    if save_dir is not None:
+        model.save(save_dir)
+        _cached_model.cache_clear()
+    return model, report
+
+
+def _describe(examples: Sequence[LabelledText]) -> dict[str, Any]:
+    return {
+        "n": len(examples),
+        "agencies": sorted({ex.agency for ex in examples}),
+        "labels": {label: n for label, n in Counter(ex.label for ex in examples).most_common()},
+        "sources": dict(Counter(ex.source for ex in examples)),
+    }

@@ -1,0 +1,328 @@
+"""Training data for the paragraph classifier: hand labels, gold labels, weak labels.
+
+Three sources, all real report text:
+
+- ``corpus/labels/paragraphs.jsonl``: hand-labelled paragraphs, one agency per URL host;
+- ``corpus/samples/*/gold.json`` "paragraphs": hand labels of the sample reports (agency from
+  ``meta.json``);
+- weak labels: the reports' own headings (a paragraph under "存在的主要问题" is a problem …),
+  derived from ``Paragraph.part`` / ``Paragraph.subsection`` of ``sections.segment``.
+
+Every example carries its agency so that the held-out split never puts one agency on both sides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ..model import Paragraph
+
+LABELS: tuple[str, ...] = (
+    "preamble",
+    "overview",
+    "proactive",
+    "on_request",
+    "management",
+    "problem",
+    "measure",
+    "other",
+)
+
+# The labels file has no `preamble` label: its annotator filed preamble paragraphs
+# ("本报告根据《条例》编制……", "统计期限为……", "电子版可在……下载") under `other`.
+# For training we harmonise them to `preamble` with this pattern; at evaluation time a
+# `preamble` prediction counts as `other` on a data set that has no `preamble` label.
+_PREAMBLE_TEXT = re.compile(
+    r"^(根据|依据|按照|本报告|本年度报告|本年报|现将|本年度报告是).{0,80}(条例|规定|通知|要求)"
+    r"|统计期限|数据截止|电子版|报告中所列数据|统计时限"
+)
+
+# Hosts that publish other agencies' reports: one host is still treated as one "agency"
+# (a stricter grouping than needed, so no agency can leak across the split).
+_HOST_PREFIXES = ("www.", "m.")
+
+
+@dataclass
+class LabelledText:
+    """One labelled paragraph and where it came from."""
+
+    text: str
+    label: str
+    agency: str
+    source: str  # "labels" | "gold" | "weak"
+    id: str = ""
+    document: str = ""  # the report it comes from (URL or sample folder); rows keep report order
+    part: int | None = None
+    subsection: str | None = None
+
+
+def agency_of_url(url: str) -> str:
+    """The agency key of a labels row: its URL host without www./m. and port."""
+    host = urlparse(url).netloc.lower().split(":")[0]
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix):
+            host = host[len(prefix) :]
+    return host
+
+
+def looks_like_preamble(text: str) -> bool:
+    return bool(_PREAMBLE_TEXT.search(text))
+
+
+def load_labels_jsonl(path: Path, *, harmonise_preamble: bool = True) -> list[LabelledText]:
+    """Read ``paragraphs.jsonl`` rows ({"id","url","text","label"})."""
+    rows: list[LabelledText] = []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        label = row["label"]
+        if label not in LABELS:
+            raise ValueError(f"{path}:{line_no}: unknown label {label!r}; expected one of {', '.join(LABELS)}")
+        if harmonise_preamble and label == "other" and looks_like_preamble(row["text"]):
+            label = "preamble"
+        rows.append(
+            LabelledText(
+                text=row["text"],
+                label=label,
+                agency=agency_of_url(row.get("url", "")) or f"unknown:{row.get('id', line_no)}",
+                source="labels",
+                id=str(row.get("id", line_no)),
+                document=row.get("url", ""),
+            )
+        )
+    return rows
+
+
+def load_gold_paragraphs(samples_dir: Path) -> list[LabelledText]:
+    """The "paragraphs" of every ``gold.json`` under ``samples_dir``, each text once.
+
+    The html and txt copies of one report carry the same paragraphs; the first copy wins.
+    """
+    seen: dict[str, LabelledText] = {}
+    for gold_path in sorted(samples_dir.glob("*/gold.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        meta_path = gold_path.with_name("meta.json")
+        agency = _sample_agency(meta_path, gold_path.parent.name)
+        for i, para in enumerate(gold.get("paragraphs", [])):
+            text = para["text"].strip()
+            if text and text not in seen:
+                seen[text] = LabelledText(
+                    text=text,
+                    label=para["label"],
+                    agency=agency,
+                    source="gold",
+                    id=f"{gold_path.parent.name}#{i}",
+                    document=gold_path.parent.name,
+                )
+    return list(seen.values())
+
+
+def _sample_agency(meta_path: Path, folder: str) -> str:
+    """One key per agency: the pingtan reports (whatever their 汇总 wording) are one agency."""
+    name = folder.split("-")[0]
+    if meta_path.exists():
+        agency = json.loads(meta_path.read_text(encoding="utf-8")).get("agency", "")
+        # "平潭综合实验区管委会（全区汇总）" and "…（政府信息公开工作领导小组办公室汇总）" are the same body.
+        agency = re.sub(r"[（(].*?[)）]", "", agency).strip()
+        if agency:
+            return agency
+    return name
+
+
+# ---- weak labels from the report's own structure ------------------------------------------
+
+# Heading keywords -> label, first match wins (order matters: "改进" before "问题" because
+# "存在的主要问题及改进情况" is the part title, while subsections split the two).
+_SUBSECTION_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"改进|措施|下一步|今后|努力方向|工作打算|整改"), "measure"),
+    (re.compile(r"问题|不足"), "problem"),
+    (re.compile(r"依申请"), "on_request"),
+    (re.compile(r"主动公开"), "proactive"),
+    (re.compile(r"管理|平台|监督|保障|培训|考核|评议|追究|机制|组织|领导"), "management"),
+    (re.compile(r"收费|处理费|减免|建议|提案"), "other"),
+    (re.compile(r"总体|概述|基本情况"), "overview"),
+)
+
+# The labels a part's narrative can have (format.md).  ``sections.segment`` numbers parts by
+# their titles, so a legacy report's "四、收费及减免" is part 6 and "六、主要问题" part 5.
+_PART_LABELS: dict[int, tuple[str, ...]] = {
+    0: ("preamble",),
+    1: ("overview", "proactive", "on_request", "management"),
+    2: ("proactive",),
+    3: ("on_request",),
+    4: ("on_request",),
+    5: ("problem", "measure"),
+    6: ("other",),
+}
+
+
+def subsection_label(heading: str | None) -> str | None:
+    """The label a subsection heading announces, e.g. "（一）主动公开情况" -> proactive."""
+    if not heading:
+        return None
+    for pattern, label in _SUBSECTION_RULES:
+        if pattern.search(heading):
+            return label
+    return None
+
+
+# A paragraph that opens with its own descriptive subsection title ("（三）政府信息管理情况。…"),
+# as copied pages often do.  Only titles ending in 情况/方面 count: measures open with
+# imperative titles ("（二）完善信息公开机制。") that must not be read as a topic heading.
+_INLINE_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[)）]\s*([^。：:，,；;]{2,24}(?:情况|方面))[。：:，,；;]?")
+
+
+def inline_heading(text: str) -> str | None:
+    """The descriptive subsection title a paragraph starts with, or None."""
+    m = _INLINE_HEADING.match(text)
+    return m.group(1) if m else None
+
+
+def allowed_labels(part: int | None) -> tuple[str, ...] | None:
+    """The labels a paragraph of this part can have in the standard layouts (None: any)."""
+    if part is None:
+        return None
+    return _PART_LABELS.get(part)
+
+
+def weak_label(paragraph: Paragraph) -> str | None:
+    """A label read off the paragraph's place in the report, or None when the place is ambiguous.
+
+    Part 0 -> preamble, part 6 -> other; in parts 1 and 5 the subsection heading decides, as long
+    as it names a label the part allows (part 1 without subsection is the overview).
+    """
+    allowed = allowed_labels(paragraph.part)
+    if allowed is None:
+        return None
+    if len(allowed) == 1:
+        return allowed[0]
+    by_heading = subsection_label(paragraph.subsection)
+    if by_heading in allowed:
+        return by_heading
+    if paragraph.part == 1 and not paragraph.subsection:
+        return "overview"
+    return None
+
+
+def weak_examples(paragraphs: Iterable[Paragraph], agency: str, document: str = "") -> list[LabelledText]:
+    """One example per paragraph whose place in the report gives a label."""
+    out = []
+    for para in paragraphs:
+        label = weak_label(para)
+        if label is not None and para.text.strip():
+            out.append(
+                LabelledText(
+                    text=para.text.strip(),
+                    label=label,
+                    agency=agency,
+                    source="weak",
+                    id=f"{agency}#{para.index}",
+                    document=document or agency,
+                    part=para.part,
+                    subsection=para.subsection,
+                )
+            )
+    return out
+
+
+@dataclass
+class SegmentedReport:
+    agency: str
+    document: str  # sample folder name, the same key as its gold paragraphs
+    paragraphs: list[Paragraph]
+
+
+def segment_reports(report_paths: Sequence[Path]) -> list[SegmentedReport]:
+    """Load and segment reports with ``ingest.load`` + ``sections.segment``.
+
+    Returns [] with a warning when those stages are not available.  The agency of a sample
+    report comes from its ``meta.json`` (same key as its gold paragraphs).
+    """
+    try:
+        from .. import ingest, sections
+
+        load, segment = ingest.load, sections.segment
+    except (ImportError, AttributeError) as exc:
+        warnings.warn(f"weak labels skipped: ingest.load / sections.segment not available ({exc})", stacklevel=2)
+        return []
+    out = []
+    for path in report_paths:
+        agency = _sample_agency(path.with_name("meta.json"), path.parent.name)
+        _parts, paragraphs = segment(load(path))
+        out.append(SegmentedReport(agency, path.parent.name, paragraphs))
+    return out
+
+
+def load_weak_examples(reports: Sequence[SegmentedReport]) -> list[LabelledText]:
+    """Weak labels (``weak_label``) of every segmented paragraph whose place gives one."""
+    out: list[LabelledText] = []
+    for report in reports:
+        out.extend(weak_examples(report.paragraphs, report.agency, report.document))
+    return out
+
+
+def attach_context(examples: Sequence[LabelledText], reports: Sequence[SegmentedReport]) -> int:
+    """Give gold examples the part/subsection of the segmented paragraph holding their text.
+
+    A gold text and a segmented paragraph match when one contains the other (segmentation may
+    keep a heading glued to the text).  Returns how many examples got a context.
+    """
+    by_document = {r.document: r.paragraphs for r in reports}
+    found = 0
+    for ex in examples:
+        needle = _norm(ex.text)
+        for para in by_document.get(ex.document, []):
+            hay = _norm(para.text)
+            if needle and hay and (needle in hay or hay in needle):
+                ex.part, ex.subsection = para.part, para.subsection
+                found += 1
+                break
+    return found
+
+
+def merge_examples(*sources: Sequence[LabelledText]) -> list[LabelledText]:
+    """Concatenate sources, keeping each text once; earlier sources (hand labels) win."""
+    seen: dict[str, LabelledText] = {}
+    for source in sources:
+        for ex in source:
+            seen.setdefault(_norm(ex.text), ex)
+    return list(seen.values())
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# ---- the held-out split ------------------------------------------------------------------
+
+# Pinned so the split never depends on results: the seed's agency is always held out (its part 五
+# is a done-when check), the pingtan archive (the only source of 2019-layout and legacy gold,
+# and of `preamble` labels) always trains.
+FORCED_TEST = ("郑州市金水区司法局",)
+FORCED_TRAIN = ("平潭综合实验区管委会",)
+
+
+def is_test_agency(agency: str, test_percent: int = 30) -> bool:
+    """Deterministic agency split: a stable hash puts about ``test_percent``% of agencies in test."""
+    if agency in FORCED_TEST:
+        return True
+    if agency in FORCED_TRAIN:
+        return False
+    bucket = int(hashlib.sha1(agency.encode("utf-8")).hexdigest(), 16) % 100
+    return bucket < test_percent
+
+
+def split_by_agency(
+    examples: Sequence[LabelledText], test_percent: int = 30
+) -> tuple[list[LabelledText], list[LabelledText]]:
+    train = [ex for ex in examples if not is_test_agency(ex.agency, test_percent)]
+    test = [ex for ex in examples if is_test_agency(ex.agency, test_percent)]
+    return train, test
