@@ -65,7 +65,7 @@ def test_printed_arithmetic_errors_decode_as_printed() -> None:
     result_rows = ["granted", "partial", "unable.not_held", "unable.unclear", "not_processed.duplicate", "other"]
     assert sum(t3.value(f"{r}.natural") for r in result_rows) == 26
     assert {"t3_result_total natural", "t3_result_total total"} <= set(dec.broken)
-    assert any(m.code == "flat_printed_arithmetic" for m in dec.messages)
+    assert any(m.code == "flattened-printed-arithmetic" for m in dec.messages)
     assert all(f.confidence < 1 for f in t3.figures.values())
     assert t3.values() == gold["T3"]
 

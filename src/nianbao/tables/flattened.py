@@ -81,7 +81,7 @@ def decode_flattened(
     result = FlatDecoding(layout=layout or "unknown")
     if regions.span is None:
         result.messages.append(
-            Message("info", "flat_none", "No flattened T2/T3/T4 table was found in the text.")
+            Message("info", "flattened-none", "No flattened T2/T3/T4 table was found in the text.")
         )
         return result
     result.layout = layout or detect_layout(text, regions)
@@ -251,17 +251,17 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     for run in runs:
         label = _label(ctx.text, run)
         if not run.variants:
-            ctx.warn("flat_no_figures", f"T3 row {label} has no figures after it; it is treated as missing.")
+            ctx.warn("flattened-no-figures", f"T3 row {label} has no figures after it; it is treated as missing.")
             continue
         splits, complete = _candidates(run, T3_SHAPE)
         if not complete:
             ctx.warn(
-                "flat_many",
+                "flattened-many",
                 f"T3 row {label}: '{run.text}' has too many readings; only those keeping the row total were tried.",
             )
         if not splits:
             ctx.warn(
-                "flat_unreadable",
+                "flattened-unreadable",
                 f"T3 row {label}: '{run.text}' cannot be read as {len(T3_COLUMNS)} figures; "
                 "the row is left out, check it in the source.",
             )
@@ -274,7 +274,7 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     table.missing_rows = [r.key for r in t3_rows(ctx.layout) if r.key not in present]
     if table.missing_rows:
         ctx.warn(
-            "flat_missing_rows",
+            "flattened-missing-rows",
             f"T3 rows without readable figures: {', '.join(table.missing_rows)}; "
             "absent rows count as 0 when the other rows are decoded.",
         )
@@ -282,7 +282,7 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         return
     sol = solve_joint(choices, _t3_rules(ctx.layout), hints, unreadable)
     if not sol.picks:
-        ctx.warn("flat_unsolved", "T3 could not be decoded (the solver found no reading); check the table text.")
+        ctx.warn("flattened-unsolved", "T3 could not be decoded (the solver found no reading); check the table text.")
         return
     first = sol.picks[0]
     sol.broken = [
@@ -330,21 +330,21 @@ def _report_solution(ctx: _Context, name: str, sol: Solution, choices: list[RowC
     ctx.result.broken.extend(sol.broken)
     if sol.broken:
         ctx.warn(
-            "flat_printed_arithmetic",
+            "flattened-printed-arithmetic",
             f"{name} as printed breaks its own arithmetic ({'; '.join(sol.broken)}); "
             "the figures are decoded as printed, check them against the source.",
         )
     if sol.hints_used:
-        ctx.info("flat_narrative", f"{name}: the narrative figures settled a split the table alone left open.")
+        ctx.info("flattened-narrative", f"{name}: the narrative figures settled a split the table alone left open.")
     if not sol.complete:
-        ctx.warn("flat_many_solutions", f"{name}: more than {len(sol.picks)} decodings fit equally well; only the cells that differ among them are marked ambiguous.")
+        ctx.warn("flattened-many-solutions", f"{name}: more than {len(sol.picks)} decodings fit equally well; only the cells that differ among them are marked ambiguous.")
     fits = "satisfy every constraint" if not sol.broken else "fit the table equally well"
     for choice in choices:
         options = _row_options(choice, sol)
         if len(options) > 1:
             alts = " / ".join(_show(s) for s in options[:6])
             ctx.warn(
-                "flat_ambiguous",
+                "flattened-ambiguous",
                 f"{name} row {_label(ctx.text, runs[choice.row])}: {len(options)} decodings {fits} ({alts}); "
                 f"{_UNSETTLED[ctx.guess]}",
             )
@@ -357,15 +357,15 @@ def _decode_t4(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     start, end = regions.t4
     got = first_run(ctx.text, start, end, decimal=False)
     if not got:
-        ctx.warn("flat_unreadable", "T4: no figures found after the 行政复议/行政诉讼 header.")
+        ctx.warn("flattened-unreadable", "T4: no figures found after the 行政复议/行政诉讼 header.")
         return
     run = RowRun("T4", "row", start, got[1], [got])
     splits, complete = _candidates(run, T4_SHAPE)
     if not splits:
-        ctx.warn("flat_unreadable", f"T4: '{run.text}' cannot be read as {len(T4_SHAPE.columns)} figures.")
+        ctx.warn("flattened-unreadable", f"T4: '{run.text}' cannot be read as {len(T4_SHAPE.columns)} figures.")
         return
     if not complete:
-        ctx.warn("flat_many", f"T4: '{run.text}' has too many readings; only those keeping the group totals were tried.")
+        ctx.warn("flattened-many", f"T4: '{run.text}' has too many readings; only those keeping the group totals were tried.")
     costs = [W_ROW * group_violations(s, T4_SHAPE) for s in splits]
     choice = RowChoice("T4", T4_SHAPE.columns, splits, costs)
     hints = [Hint(tuple(f"T4.{c}" for c in h.cells), h.value, h.text) for h in hints]
@@ -409,11 +409,11 @@ def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     for run in runs:
         shape = t2_shape(run.row, ctx.layout)
         if not run.variants:
-            ctx.warn("flat_no_figures", f"T2 row {_label(ctx.text, run)} has no figures after it; it is treated as missing.")
+            ctx.warn("flattened-no-figures", f"T2 row {_label(ctx.text, run)} has no figures after it; it is treated as missing.")
             continue
         splits, _complete = _candidates(run, shape)
         if not splits:
-            ctx.warn("flat_unreadable", f"T2 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(shape.columns)} figures.")
+            ctx.warn("flattened-unreadable", f"T2 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(shape.columns)} figures.")
             continue
         costs = [_t2_row_cost(run.row, s, ctx.layout) for s in splits]
         choice = RowChoice(run.row, shape.columns, splits, costs)
@@ -424,7 +424,7 @@ def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         if len(chosen) > 1:
             shown = " / ".join(_show(s) for s in chosen[:5]) + (" / …" if len(chosen) > 5 else "")
             ctx.warn(
-                "flat_ambiguous",
+                "flattened-ambiguous",
                 f"T2 row {_label(ctx.text, run)}: '{run.text}' splits {len(chosen)} ways into "
                 f"{len(shape.columns)} figures and T2 has no totals to decide ({shown}); "
                 f"{_UNSETTLED[ctx.guess]}",
