@@ -141,3 +141,18 @@ def test_undecided_layout_is_read_from_the_table_rows():
     assert [f.cells for f in reconcile(r) if f.code == "NB103"] == [
         ["T3.handled_total.natural"], ["T3.handled_total.total"]]
     assert not [f for f in reconcile(r) if f.code == "NB301"]  # no layout, no required tables
+
+
+def test_dropped_rows_still_bound_the_total():
+    r = sample("pingtan-2023-html")
+    t3 = r.tables["T3"]
+    for key in [k for k in t3.figures if k.startswith("denied.state_secret.")]:
+        del t3.figures[key]  # an all-zero row the agency did not print
+    t3.missing_rows.append("denied.state_secret")
+    assert arithmetic(reconcile(r)) == []
+    t3.figures["unable.not_held.total"].value += 10  # now the printed parts exceed （七）总计
+    t3.figures["unable.not_held.natural"].value += 10
+    findings = reconcile(r)
+    got = [(f.code, f.cells, f.expected, f.found) for f in findings if f.code.startswith("NB1")]
+    assert got == [("NB103", ["T3.handled_total.natural"], 90, 80), ("NB103", ["T3.handled_total.total"], 91, 81)]
+    assert "超过" in findings[0].message

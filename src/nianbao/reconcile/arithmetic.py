@@ -53,7 +53,7 @@ class Problem:
     found: float | int | None
     expected: float | int | None
     equations: list[Equation]
-    kind: str  # "cell", "equation" or "blank"
+    kind: str  # "cell", "equation", "bound" (parts absent, the others exceed the total) or "blank"
     sums: list[tuple[float, float]] = field(default_factory=list)  # (lhs, rhs) per equation
 
 
@@ -141,6 +141,7 @@ def _analyse(ctx) -> list[Problem]:
 
     known = [e for e in eqs if all(ctx.value(r) is not None for r in e.refs)]
     tolerance = {code: float(ctx.config.option(code, "tolerance", 0)) for code in enabled}
+    problems += _exceeded_totals(ctx, eqs, tolerance)
     sums = {e: (_sum(ctx, e.lhs), _sum(ctx, e.rhs)) for e in known}
     broken = [e for e in known if abs(sums[e][0] - sums[e][1]) > tolerance[e.code]]
     holding = [e for e in known if e not in broken]
@@ -161,6 +162,25 @@ def _analyse(ctx) -> list[Problem]:
         # The value the named cell would need for the equation to hold.
         expected = found + (rhs - lhs if eq.total in eq.lhs else lhs - rhs)
         problems.append(Problem(eq.code, eq.total, found, expected, [eq], "equation", [(lhs, rhs)]))
+    return problems
+
+
+def _exceeded_totals(ctx, eqs: list[Equation], tolerance: dict[str, float]) -> list[Problem]:
+    """Equations with absent parts (rows the table does not print or that were not read):
+    counts are never negative, so the parts that are there must not already exceed the total."""
+    problems = []
+    for eq in eqs:
+        if eq.lhs != (eq.total,):
+            continue  # only "total = sum of parts" equations give a bound
+        figs = {r: ctx.figure(r) for r in eq.refs}
+        absent = [r for r, f in figs.items() if f is None]
+        present = [f for f in figs.values() if f is not None]
+        if not absent or eq.total in absent or any(f.value is None for f in present):
+            continue
+        total = ctx.value(eq.total)
+        parts = sum(f.value for r, f in figs.items() if f is not None and r != eq.total)
+        if parts > total + tolerance[eq.code]:
+            problems.append(Problem(eq.code, eq.total, total, parts, [eq], "bound", [(total, parts)]))
     return problems
 
 
@@ -213,6 +233,12 @@ def describe(problem: Problem) -> str:
     where = cell_label(problem.cell)
     if problem.kind == "blank":
         return f"{where}空白，但其组成项合计为 {fmt(problem.expected)}：总计漏填。请补填总计或说明。"
+    if problem.kind == "bound":
+        eq = problem.equations[0]
+        return (
+            f"{eq.label}不成立：表中列出的各项合计已达 {fmt(problem.expected)}，超过{where}的 {fmt(problem.found)}"
+            "（另有未列出或未能读出的行，只会使合计更大）。"
+        )
     if problem.kind == "cell":
         rules = "；".join(e.label for e in problem.equations)
         return (
