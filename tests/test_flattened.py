@@ -203,3 +203,16 @@ def test_tab_separated_seed_decodes_too() -> None:
     assert not dec.ambiguous and not dec.broken
     for table, cells in gold.items():
         assert dec.tables[table].values() == cells
+
+
+def test_empty_cells_that_left_no_trace() -> None:
+    # 新收 and （七）总计 print only their non-empty cells ("27330" = 27, -, -, -, -, 3, 30);
+    # 予以公开 prints every cell, which fixes where the empty ones were.
+    runs = {"new_received": "27330", "granted": "270000330", "handled_total": "27330"}
+    dec = decode_flattened(_t3_text(runs))
+    t3 = dec.tables["T3"]
+    for row in ("new_received", "handled_total"):
+        assert [t3.value(f"{row}.{c}") for c in ("natural", "commercial", "other_org", "total")] == [27, 0, 3, 30]
+        assert t3.figures[f"{row}.commercial"].blank and not t3.figures[f"{row}.natural"].blank
+    assert not dec.ambiguous and not dec.broken
+    assert any(m.code == "flattened-lost-blanks" for m in dec.messages)

@@ -7,7 +7,9 @@ after it, and picks the splits that make the table's own arithmetic hold
 (flattened_solve).  When several decodings fit equally well the cells that
 differ are reported ambiguous (value None, ``candidates`` set, a warning)
 rather than guessed; when the printed table is itself wrong, the figures are
-decoded as printed and the arithmetic rules downstream flag them.
+decoded as printed and the arithmetic rules downstream flag them.  A row
+with fewer figures than columns (empty cells dropped by the copy) is read
+with blank zeros where the rest of the table puts them.
 
 Usage::
 
@@ -40,6 +42,7 @@ from .flattened_text import (
     find_regions,
     first_run,
     group_violations,
+    lost_blank_splits,
     row_runs,
     t2_labels,
     t2_shape,
@@ -50,6 +53,7 @@ from .schema import T3_COLUMNS, T4_GROUPS, t3_rows
 
 SPLIT_LIMIT = 400  # splits listed per row before only total-keeping ones are listed
 KEEP_ALL = 40  # a row with more splits than this keeps only those keeping its totals, if any do
+W_LOST_BLANKS = 50  # a reading that assumes empty cells vanished: less than any broken table rule
 RESULT_ROWS_PARENTS = ("denied", "unable", "not_processed", "other")
 
 
@@ -140,8 +144,26 @@ class _Context:
         self.result.messages.append(Message("info", code, msg))
 
 
-def _candidates(run: RowRun, shape: RowShape) -> tuple[list[Split], bool]:
-    """All splits of a row's run(s); only total-keeping ones when there are too many."""
+def _candidates(run: RowRun, shape: RowShape) -> tuple[list[Split], list[int], bool]:
+    """All splits of a row's run(s), each with its own cost, and whether the list is complete.
+
+    Only total-keeping splits are kept when there are too many.  When no
+    split keeps the row total, readings with lost empty cells are added (at a
+    cost, so a full reading that fits the table is preferred).
+    """
+    splits, complete = _full_splits(run, shape)
+    costs = [W_ROW * group_violations(s, shape) for s in splits]
+    if shape.groups and not any(c == 0 for c in costs):
+        allow_negative = any(k.negative for k in shape.kinds)
+        for body, start in run.variants:
+            lost = lost_blank_splits(tokenize(body, start, allow_negative), shape, limit=SPLIT_LIMIT)
+            splits.extend(lost)
+            costs.extend([W_LOST_BLANKS] * len(lost))
+    return splits, costs, complete
+
+
+def _full_splits(run: RowRun, shape: RowShape) -> tuple[list[Split], bool]:
+    """Splits of a row's run(s) into exactly its columns."""
     allow_negative = any(k.negative for k in shape.kinds)
     splits: list[Split] = []
     complete = True
@@ -253,7 +275,7 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         if not run.variants:
             ctx.warn("flattened-no-figures", f"T3 row {label} has no figures after it; it is treated as missing.")
             continue
-        splits, complete = _candidates(run, T3_SHAPE)
+        splits, costs, complete = _candidates(run, T3_SHAPE)
         if not complete:
             ctx.warn(
                 "flattened-many",
@@ -267,7 +289,6 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
             )
             unreadable.append(run.row)
             continue
-        costs = [W_ROW * group_violations(s, T3_SHAPE) for s in splits]
         choices.append(RowChoice(run.row, T3_COLUMNS, splits, costs))
         by_row[run.row] = run
         present.add(run.row)
@@ -285,6 +306,14 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         ctx.warn("flattened-unsolved", "T3 could not be decoded (the solver found no reading); check the table text.")
         return
     first = sol.picks[0]
+    for c in choices:
+        lost = [col for col, p in zip(T3_COLUMNS, c.splits[first[c.row]]) if p.blank and not p.raw]
+        if lost:
+            ctx.warn(
+                "flattened-lost-blanks",
+                f"T3 row {_label(ctx.text, by_row[c.row])}: '{by_row[c.row].text}' has fewer figures than columns; "
+                f"read with empty (0) cells in {', '.join(lost)}, which is what the rest of the table implies.",
+            )
     sol.broken = [
         f"t3_row_total {c.row}" for c in choices if group_violations(c.splits[first[c.row]], T3_SHAPE)
     ] + sol.broken
@@ -360,13 +389,12 @@ def _decode_t4(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         ctx.warn("flattened-unreadable", "T4: no figures found after the 行政复议/行政诉讼 header.")
         return
     run = RowRun("T4", "row", start, got[1], [got])
-    splits, complete = _candidates(run, T4_SHAPE)
+    splits, costs, complete = _candidates(run, T4_SHAPE)
     if not splits:
         ctx.warn("flattened-unreadable", f"T4: '{run.text}' cannot be read as {len(T4_SHAPE.columns)} figures.")
         return
     if not complete:
         ctx.warn("flattened-many", f"T4: '{run.text}' has too many readings; only those keeping the group totals were tried.")
-    costs = [W_ROW * group_violations(s, T4_SHAPE) for s in splits]
     choice = RowChoice("T4", T4_SHAPE.columns, splits, costs)
     hints = [Hint(tuple(f"T4.{c}" for c in h.cells), h.value, h.text) for h in hints]
     winners, cost, tie_without = score_row(choice, hints, magnitude_prior)
@@ -411,7 +439,7 @@ def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         if not run.variants:
             ctx.warn("flattened-no-figures", f"T2 row {_label(ctx.text, run)} has no figures after it; it is treated as missing.")
             continue
-        splits, _complete = _candidates(run, shape)
+        splits, _costs, _complete = _candidates(run, shape)
         if not splits:
             ctx.warn("flattened-unreadable", f"T2 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(shape.columns)} figures.")
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from .schema import T2_ROWS_2019, T2_ROWS_2021, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, t3_rows
 
@@ -220,6 +221,39 @@ def enumerate_splits(
 
     walk(0, [])
     return out, complete and nonlocal_steps[0] <= budget
+
+
+def lost_blank_splits(tokens: list[Token], shape: RowShape, *, limit: int) -> list[Split]:
+    """Readings of a row whose empty cells left no trace in the text.
+
+    Copying a table with empty cells (= 0) drops them: "予以公开27130" may be
+    27, -, -, -, -, 1, 30 or 27, -, 1, -, -, -, 30 …  Only for a row that is
+    one group (parts then total, as T3): the last figure printed is the total,
+    the others go to the part columns in order, and the row total must hold.
+    The empty cells come back as blank zeros with an empty span.
+    """
+    if len(shape.groups) != 1 or shape.groups[0] != (0, len(shape.columns) - 1):
+        return []
+    nparts = len(shape.columns) - 1
+    out: list[Split] = []
+    for printed in range(1, len(shape.columns)):
+        sub = RowShape(tuple(range(printed)), shape.kinds[:printed], ((0, printed - 1),))
+        splits, _ = enumerate_splits(tokens, sub, require_sums=True, limit=limit)
+        for split in splits:
+            parts, total = split[:-1], split[-1]
+            for cols in combinations(range(nparts), len(parts)):
+                cells: list[Piece] = []
+                given = iter(parts)
+                for c in range(nparts):
+                    if c in cols:
+                        cells.append(next(given))
+                    else:
+                        at = cells[-1].end if cells else (parts[0].start if parts else total.start)
+                        cells.append(Piece(0, at, at, "", blank=True))
+                out.append((*cells, total))
+                if len(out) >= limit:
+                    return out
+    return out
 
 
 def group_violations(split: Split, shape: RowShape) -> int:
