@@ -270,3 +270,23 @@ def test_real_labelled_sentences(sentence_id):
     )
     for c in found:
         assert row["sentence"][c.prov.start:c.prov.end] == c.text
+
+
+def test_parts_after_qizhong_are_not_the_whole_again():
+    found = claims_of("全年发布政策解读30篇，其中图文解读20篇、视频解读10篇。")
+    assert [(c.metric, c.value) for c in found] == [
+        ("policy_interpretations", 30), ("other", 20), ("other", 10)]
+
+
+def test_applicant_breakdown_without_its_verb_is_of_new_applications():
+    assert linked("从申请人情况看，自然人申请45件，占90%；法人或其他组织申请5件。") == [
+        ("T3.new_received.natural", 45)]
+
+
+def test_t4_groups_and_t3_sub_rows_named_in_the_narrative():
+    assert linked("行政诉讼5件，其中未经复议直接起诉3件，复议后起诉2件。") == [
+        ("T4.litigation.total", 5), ("T4.litigation_direct.total", 3), ("T4.litigation_after_review.total", 2)]
+    assert linked("行政复议4件，结果维持2件、纠正1件、尚未审结1件。") == [
+        ("T4.review.total", 4), ("T4.review.upheld", 2), ("T4.review.corrected", 1), ("T4.review.pending", 1)]
+    assert linked("本机关不掌握相关政府信息49件，重复申请3件。") == [
+        ("T3.unable.not_held.total", 49), ("T3.not_processed.duplicate.total", 3)]

@@ -119,6 +119,7 @@ class Linker:
         self.mentions = mentions
         self.cues = cues
         self.row_by_sentence: dict[int, tuple[str, str]] = {}  # sentence start -> (table, row)
+        self.metric_at: dict[int, str] = {}  # mention index -> metric linked
         self._sentence_left: list[Cue] = []
         self._sentence_text = ""
         self._left_lo = self._left_hi = 0
@@ -168,8 +169,11 @@ class Linker:
         link = self._from_left(m, list(reversed(left)), sentence_start) or self._from_right(m, left, right)
         if link is None:
             link = self._weak_proactive(m, left) or Link([OTHER], confidence=0.5)
+        if link.metrics != [OTHER] and self._restates_whole(i, link.metrics[0], sentence_start):
+            return Link([OTHER], link.head, confidence=0.6, notes=["a part of a whole stated before 其中"])
         if link.row:
             self.row_by_sentence[sentence_start] = (link.metrics[0].split(".")[0], link.row)
+        self.metric_at[i] = link.metrics[0]
         if _CUMULATIVE_RE.search(left_text) and link.metrics == [OTHER]:
             link.time = "cumulative"
         return link
@@ -279,6 +283,9 @@ class Linker:
             labels = {c.label for c in self._sentence_left}
             if "RECEIVE" in labels and labels & {"APPLICATION", "ON_REQUEST"}:
                 return Link([f"T3.new_received.{column[1]}"], None, confidence=0.7, row="new_received")
+            if has_application and m.unit in REQUEST_UNITS:
+                # "从申请人看，自然人申请45件": applicant breakdowns are of the new applications
+                return Link([f"T3.new_received.{column[1]}"], None, confidence=0.6, row="new_received")
         if column is not None:
             inherited = self.row_by_sentence.get(sentence_start)
             if inherited and inherited[0] == column[0]:
@@ -334,6 +341,17 @@ class Linker:
         head = next(c for c in left if c.label == "PUBLISH" and c.start == publish)
         strength = 2 if (has_website or has_total) else 1
         return Link([OTHER], head, confidence=0.6, proactive=strength)
+
+    def _restates_whole(self, i: int, metric: str, sentence_start: int) -> bool:
+        """"政策解读30篇，其中图文解读20篇、视频解读10篇": after 其中, the same metric
+        again is a part of the whole, not a second statement of it."""
+        for j in range(i - 1, -1, -1):
+            earlier = self.mentions[j]
+            if earlier.start < sentence_start:
+                return False
+            if self.metric_at.get(j) == metric:
+                return bool(_SUBSET_RE.search(self.text[earlier.end:self.mentions[i].start]))
+        return False
 
     def _is_subset(self) -> bool:
         """The figure is a part of something stated before it ("其中…", "在主动公开的信息中，…")."""
