@@ -24,6 +24,7 @@ import os
 import re
 import time
 import warnings
+import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -210,7 +211,7 @@ class ParagraphClassifier:
         if self.transitions is not None:
             bundle["start"] = self.transitions.start
             bundle["transitions"] = self.transitions.matrix
-        sio.dump(bundle, path)
+        sio.dump(bundle, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (model_dir / METRICS_FILENAME).write_text(
             json.dumps(self.info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )

@@ -1,0 +1,91 @@
+"""`nianbao train` (fit the paragraph classifier, write models/) and `nianbao classify`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Iterable, Optional, TextIO
+
+import typer
+
+from . import app
+
+
+def _lines(stream: TextIO) -> Iterable[str]:
+    for raw in stream:
+        line = raw.rstrip("\r\n")
+        if line.strip():
+            yield line
+
+
+@app.command("classify")
+def classify_command(
+    source: str = typer.Argument(..., help="Text file with one paragraph per line, or - for standard input."),
+    in_order: bool = typer.Option(
+        False, "--in-order", help="The lines are one report's paragraphs in reading order: use the label order model too."
+    ),
+    model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="Folder holding paragraph_classifier.skops (default: models/)."),
+) -> None:
+    """Label each paragraph (preamble, overview, proactive, on_request, management, problem, measure, other).
+
+    Prints one JSON object per non-empty input line: {"text", "label", "score"}.
+    """
+    from ..sections.classifier import ParagraphClassifier, classify_texts
+
+    try:
+        model = ParagraphClassifier.load(model_dir) if model_dir else ParagraphClassifier.load()
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    if source == "-":
+        lines = list(_lines(sys.stdin))
+    else:
+        path = Path(source)
+        if not path.is_file():
+            typer.echo(f"error: {source} is not a readable file; give a text file or - to read standard input", err=True)
+            raise typer.Exit(2)
+        try:
+            lines = list(_lines(path.open(encoding="utf-8")))
+        except UnicodeDecodeError as exc:
+            typer.echo(f"error: {source} is not UTF-8 text ({exc.reason}); convert it to UTF-8 first", err=True)
+            raise typer.Exit(2)
+    for row in classify_texts(lines, model, in_order=in_order):
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@app.command("train")
+def train_command(
+    out: Path = typer.Option(None, "--out", help="Folder to write the model to (default: models/)."),
+    kind: str = typer.Option("logreg", "--kind", help="Text model: logreg (default), svm or cnb."),
+    labels: Path = typer.Option(None, "--labels", help="Hand-labelled paragraphs jsonl (default: corpus/labels/paragraphs.jsonl)."),
+    samples: Path = typer.Option(None, "--samples", help="Folder of labelled reports (default: corpus/samples)."),
+    weak: bool = typer.Option(True, "--weak/--no-weak", help="Add weak labels read off the reports' headings."),
+    evaluate: bool = typer.Option(False, "--evaluate", help="Print the held-out scores as JSON."),
+) -> None:
+    """Train the paragraph classifier on the training agencies, score it on the held-out ones,
+    and write models/paragraph_classifier.skops (+ .metrics.json)."""
+    from ..sections import classifier as clf
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _model, report = clf.train(
+            kind=kind,
+            labels_path=labels or clf.DEFAULT_LABELS_PATH,
+            samples_dir=samples or clf.DEFAULT_SAMPLES_DIR,
+            weak=weak,
+            save_dir=out or clf.default_model_dir(),
+        )
+    for message in {str(w.message) for w in caught}:
+        typer.echo(f"warning: {message}", err=True)
+    held = report["held_out"]
+    typer.echo(
+        f"trained {kind} on {report['train']['n']} paragraphs ({len(report['train']['agencies'])} agencies); "
+        f"held out {report['test']['n']} ({len(report['test']['agencies'])} agencies): "
+        f"macro-F1 {held['macro_f1']:.3f} in report order, {report['held_out_text_only']['macro_f1']:.3f} text only",
+        err=True,
+    )
+    typer.echo(f"wrote {(out or clf.default_model_dir()) / clf.MODEL_FILENAME}", err=True)
+    if evaluate:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
