@@ -290,3 +290,8 @@ def test_t4_groups_and_t3_sub_rows_named_in_the_narrative():
         ("T4.review.total", 4), ("T4.review.upheld", 2), ("T4.review.corrected", 1), ("T4.review.pending", 1)]
     assert linked("本机关不掌握相关政府信息49件，重复申请3件。") == [
         ("T3.unable.not_held.total", 49), ("T3.not_processed.duplicate.total", 3)]
+
+
+@pytest.mark.parametrize("text", ["约亿亿四％月两.近七％", "二万8\t行政”其百、点篇零请", "十十件，亿两次"])
+def test_odd_numeral_strings_never_raise(text):
+    assert all(c.value is not None for c in claims_of(text))

@@ -115,7 +115,7 @@ def find_numbers(text: str) -> list[Mention]:
             continue
         try:
             value = to_number(num + (m.group("mult") or ""))
-        except (ValueError, TypeError):  # cn2an rejects odd digit strings such as "十十"
+        except (ValueError, TypeError, KeyError):  # cn2an rejects odd digit strings such as "十十", "亿两"
             continue
         unit = m.group("unit")
         if unit == "个" and text.startswith("部分", m.end()):
@@ -135,7 +135,7 @@ def find_numbers(text: str) -> list[Mention]:
     for m in _PERCENT_WORDS_RE.finditer(text):
         try:
             value = to_number(m.group("num"))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, KeyError):  # not a number cn2an can read: no figure
             continue
         mentions.append(Mention(m.start(), m.end(), m.start("num"), value, "%"))
     mentions.sort(key=lambda x: x.start)
