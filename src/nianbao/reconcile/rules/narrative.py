@@ -17,8 +17,11 @@ def _claim_tolerance(ctx) -> float:
     return float(ctx.config.option("NB201", "tolerance", 0))
 
 
-def _cells_text(cells) -> str:
-    return "、".join(cell_label(c) for c in cells) if len(cells) <= 3 else f"{cell_label(cells[0])}等 {len(cells)} 项之和"
+def _cells_text(cells, metric: str) -> str:
+    """The table side of a claim: its cell, or a derived figure named as the report names it."""
+    if list(cells) == [metric]:
+        return cell_label(metric)
+    return f"{cell_label(metric)}（{len(cells)} 项之和）"
 
 
 @rule(
@@ -41,7 +44,7 @@ def claim_vs_table(ctx) -> Iterator[Finding]:
             continue
         claim = ctx.result.claims[i]
         yield ctx.finding(
-            f"正文称「{claim.text}」（{fmt(claim.value)}），但{_cells_text(verdict.cells)}为 {fmt(verdict.actual)}。"
+            f"正文称「{claim.text}」（{fmt(claim.value)}），但{_cells_text(verdict.cells, claim.metric)}为 {fmt(verdict.actual)}。"
             "请核对正文或表格。",
             expected=verdict.actual,
             found=claim.value,
@@ -70,7 +73,7 @@ def claim_alternative_reading(ctx) -> Iterator[Finding]:
             continue
         claim = ctx.result.claims[i]
         yield ctx.finding(
-            f"正文称「{claim.text}」（{fmt(claim.value)}），与{_cells_text(verdict.cells)}（{fmt(verdict.actual)}）不符，"
+            f"正文称「{claim.text}」（{fmt(claim.value)}），与{_cells_text(verdict.cells, claim.metric)}（{fmt(verdict.actual)}）不符，"
             f"但等于{verdict.reading}（{fmt(verdict.reading_value)}）。请确认正文的统计口径。",
             expected=verdict.actual,
             found=claim.value,
