@@ -156,3 +156,14 @@ def test_dropped_rows_still_bound_the_total():
     got = [(f.code, f.cells, f.expected, f.found) for f in findings if f.code.startswith("NB1")]
     assert got == [("NB103", ["T3.handled_total.natural"], 90, 80), ("NB103", ["T3.handled_total.total"], 91, 81)]
     assert "超过" in findings[0].message
+
+
+def test_blank_grand_total_is_one_omission():
+    r = sample("pingtan-2023-html")
+    fig = r.tables["T3"].figures["handled_total.total"]
+    fig.value, fig.blank, fig.raw = 0, True, ""
+    findings = reconcile(r)
+    assert [(f.code, f.cells) for f in findings if f.code.startswith(("NB1", "NB3"))] == [
+        ("NB302", ["T3.handled_total.total"])]
+    # the narrative "办结依申请公开81件" is not a second finding: it states what the parts give
+    assert not [f for f in findings if f.code == "NB201"]

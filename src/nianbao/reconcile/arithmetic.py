@@ -134,6 +134,8 @@ def _analyse(ctx) -> list[Problem]:
         for eq in eqs:
             fig = ctx.figure(eq.total)
             parts = _known_sum(ctx, [r for r in eq.refs if r != eq.total])
+            if eq.total in blanked:
+                continue  # a blank （七）总计 is the total of its row and of its column: one omission
             if eq.blank_total_matters and fig is not None and fig.blank and not fig.value and parts:
                 blanked.add(eq.total)
                 problems.append(Problem(BLANK_TOTAL, eq.total, fig.value, parts, [eq], "blank"))

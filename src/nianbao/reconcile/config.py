@@ -75,7 +75,15 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"config file {path} is not valid TOML ({exc}): fix the syntax and retry") from None
     config = config_from_dict(data, source=str(path))
     config.path = path.resolve()
+    validate(config)
     return config
+
+
+def validate(config: Config) -> None:
+    """Fail now, not at the first report, on unknown rule codes or plugins that do not load."""
+    from .registry import catalog
+
+    catalog(config)
 
 
 def config_from_dict(data: Mapping[str, Any], source: str = "config") -> Config:
