@@ -16,7 +16,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import IngestError
 from ..model import Block, Document, Provenance
-from .pdf_tables import RawTable, join_continued, read_tables, table_pages, table_text, to_grid
+from .pdf_tables import RawTable, adopt_orphan_rows, join_continued, read_tables, table_pages, table_text, to_grid
 from .pdf_text import (
     Line,
     PageText,
@@ -123,6 +123,10 @@ def load_pdf(path: Path, data: bytes) -> Document:
         boxes.setdefault(t.page, []).append(t.bbox)
     lines = [page_lines(p, boxes[p.number]) if p.number in boxes else raw for p, raw in zip(pages, raw_lines)]
     lines_by_page = {p.number: ls for p, ls in zip(pages, lines)}
+    adopted = adopt_orphan_rows(tables, lines_by_page)
+    if adopted:
+        lines = [[ln for ln in ls if id(ln) not in adopted] for ls in lines]
+        lines_by_page = {p.number: ls for p, ls in zip(pages, lines)}
     tables = join_continued(tables, lines_by_page)
     _assemble(doc, pages, lines, tables)
     return doc

@@ -216,6 +216,48 @@ def _camelot(camelot, source, numbers, flavor, by_number, **kwargs) -> list[RawT
 
 
 # ---------------------------------------------------------------- continued tables
+def adopt_orphan_rows(tables: list[RawTable], lines_by_page: dict[int, list[Line]]) -> set[int]:
+    """A table whose first row was printed alone at the foot of the previous page
+    (LibreOffice moves T4's 行政复议 | 行政诉讼 row there, too small for camelot to see):
+    when a table opens a page with no text above it, the short multi-cell row that ends
+    the previous page after its last heading becomes that table's first part.
+    Returns the ids of the adopted lines (they are no longer paragraph text)."""
+    adopted: set[int] = set()
+    table_pages = {t.page for t in tables}
+    for t in tables:
+        before = [ln for ln in lines_by_page.get(t.page, []) if ln.bottom < t.bbox[1]]
+        prev = lines_by_page.get(t.page - 1, [])
+        if before or not prev or t.page - 1 in table_pages and _table_ends_page(tables, t.page - 1, prev):
+            continue
+        tail = sorted(prev, key=lambda ln: ln.top)
+        rows: list[list[Line]] = []
+        for ln in reversed(tail):
+            if rows and ln.bottom > rows[-1][0].top - 1:  # same printed row
+                rows[-1].append(ln)
+                continue
+            if len(rows) == 1:
+                break
+            rows.append([ln])
+        row = sorted(rows[0], key=lambda ln: ln.x0) if rows else []
+        if len(row) < 2 or any(ln.x1 - ln.x0 > 0.5 * (t.bbox[2] - t.bbox[0]) for ln in row):
+            continue
+        cells = []
+        for i, ln in enumerate(row):
+            x0 = t.bbox[0] if i == 0 else (row[i - 1].x1 + ln.x0) / 2
+            x1 = t.bbox[2] if i == len(row) - 1 else (ln.x1 + row[i + 1].x0) / 2
+            cells.append(RawCell(x0, min(x.top for x in row), x1, max(x.bottom for x in row), ln.text, ln.page))
+        t.parts.insert(0, cells)
+        t.pages.insert(0, t.page - 1)
+        t.bboxes.insert(0, (t.bbox[0], cells[0].top, t.bbox[2], cells[0].bottom))
+        adopted |= {id(ln) for ln in row}
+    return adopted
+
+
+def _table_ends_page(tables: list[RawTable], page: int, lines: list[Line]) -> bool:
+    last = max((t for t in tables if t.pages[-1] == page), key=lambda t: t.bboxes[-1][3], default=None)
+    return last is not None and not any(ln.top > last.bboxes[-1][3] for ln in lines)
+
+
 def join_continued(tables: list[RawTable], lines_by_page: dict[int, list[Line]]) -> list[RawTable]:
     """Join a table that closes a page with a table that opens the next page when their
     left and right edges agree (same printed table, split by the page break)."""
@@ -330,6 +372,8 @@ def _finish(part_rows: list[list[list[Cell]]], borderless: bool = False) -> list
             part = part[_repeated_header(part_rows[0], part):]
             if borderless:
                 part = _continue_borderless(rows, part)
+            else:
+                part = _join_cut_label(rows, part)
             _carry_spans(rows, part)
         rows += part
     rows = [row for row in rows if any(c.text for c in row)]
@@ -358,6 +402,25 @@ def _continue_borderless(before: list[list[Cell]], part: list[list[Cell]]) -> li
         if tail and labels:
             labels[-1].text += tail
             part = part[1:]
+    return part
+
+
+def _join_cut_label(before: list[list[Cell]], part: list[list[Cell]]) -> list[list[Cell]]:
+    """A row cut by the page break: the continuation opens with a row that holds only
+    the rest of the previous row's last label ("出具已获取信息"), in the same column."""
+    if not part or not before or _has_figure(part[0]) or not _has_figure(before[-1]):
+        return part
+    texts = {c.col: c.text for c in part[0] if c.origin and c.text}
+    if len(texts) != 1:
+        return part
+    (col, tail), = texts.items()
+    labels = [c for c in before[-1] if c.origin and c.text and not _NUMBER.match(c.text)]
+    if labels and labels[-1].col == col:
+        labels[-1].text += tail
+        for c in before[-1]:  # copies of a spanning label carry the same text
+            if not c.origin and c.prov.bbox == labels[-1].prov.bbox:
+                c.text = labels[-1].text
+        return part[1:]
     return part
 
 

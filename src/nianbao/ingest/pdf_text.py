@@ -198,25 +198,43 @@ def _is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
+def _alone(line: Line, lines: list[Line]) -> bool:
+    """Nothing else printed at the height of this line (a page number stands alone;
+    a figure in a table row does not)."""
+    return not any(o is not line and o.top < line.bottom and o.bottom > line.top for o in lines)
+
+
 def remove_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
     """Drop page numbers and running headers/footers.
 
-    Only lines in the top or bottom 10 % of a page are candidates: a page
-    number there, or a text that recurs (digits ignored) on at least half of
-    the pages."""
+    Only lines in the top or bottom 10 % of a page are candidates.  A page
+    number is a number-only line whose value follows the page index (value -
+    index constant over at least two pages), so a table row of figures that
+    opens a page is kept.  A running header/footer is a text (digits ignored,
+    at least two other characters) that recurs on at least half of the pages."""
     def key(line: Line) -> str:
         return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
 
     def in_margin(line: Line, height: float) -> bool:
         return line.bottom < 0.1 * height or line.top > 0.9 * height
 
-    counts = Counter()
-    for lines, h in zip(pages, heights):
-        counts.update({key(ln) for ln in lines if in_margin(ln, h)})
+    offsets: Counter = Counter()
+    numbered: list[list[tuple[Line, int]]] = []
+    counts: Counter = Counter()
+    for number, (lines, h) in enumerate(zip(pages, heights), start=1):
+        margin = [ln for ln in lines if in_margin(ln, h)]
+        found = [(ln, int(re.search(r"\d+", ln.text).group()) - number) for ln in margin
+                 if _is_page_number(ln.text) and _alone(ln, lines)]
+        numbered.append(found)
+        offsets.update({off for _, off in found})
+        counts.update({key(ln) for ln in margin if len(re.sub(r"[\d#\s\-—–－/]", "", key(ln))) >= 2})
+    page_offsets = {off for off, n in offsets.items() if n >= 2}
     recurring = {k for k, n in counts.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)}
     kept = []
-    for lines, h in zip(pages, heights):
-        kept.append([ln for ln in lines if not (in_margin(ln, h) and (_is_page_number(ln.text) or key(ln) in recurring))])
+    for lines, h, found in zip(pages, heights, numbered):
+        drop = {id(ln) for ln, off in found if off in page_offsets}
+        drop |= {id(ln) for ln in lines if in_margin(ln, h) and key(ln) in recurring}
+        kept.append([ln for ln in lines if id(ln) not in drop])
     return kept
 
 
