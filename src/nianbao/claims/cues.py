@@ -79,7 +79,6 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
     "SHARE": ("占", "比例", "率", "办结率", "答复率"),
 }
 
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterable
@@ -185,7 +184,3 @@ def evaluate_gold_folders(folders: Iterable[Path]) -> dict[str, Any]:
             "missed": [c for c in gold if (gold_keys - pred_keys)[_key(c["metric"], c["value"])]],
         }
     return dict(tally.overall(), per_metric=tally.per_metric(), reports=reports)
-
-
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", "", text)

@@ -21,7 +21,6 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from ..model import Paragraph, Provenance
 from .cues import cue_finder
 from .linking import OTHER, Link, Linker
 from .numbers import find_numbers
@@ -93,7 +92,3 @@ def compare_on_labels(path: Path) -> dict[str, dict]:
         "rules": evaluate_labels(path, "test"),
         "rules+learned": evaluate_labels(path, "test", learned=learned),
     }
-
-
-def paragraphs_of(sentences: list[str]) -> list[Paragraph]:
-    return [Paragraph(text=s, part=0, index=i, prov=Provenance(start=0)) for i, s in enumerate(sentences)]
