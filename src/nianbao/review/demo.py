@@ -305,3 +305,19 @@ def build_demo_store(
     with Store(store_path) as store:
         store.write_results([(r.source, r) for r in results + extra])
     return results + extra
+
+
+_BUILT: dict[tuple[str, bool], Path] = {}
+
+
+def cached_demo_store(samples: Path, *, use_pipeline: bool = True) -> Path:
+    """Build the demo store (with PDF and hostile report) once per process and
+    return its path; callers copy it before writing (tests run the pipeline once)."""
+    import tempfile
+
+    key = (str(samples.resolve()), use_pipeline)
+    if key not in _BUILT:
+        folder = Path(tempfile.mkdtemp(prefix="nianbao-review-demo-"))
+        build_demo_store(folder / "demo.duckdb", samples, pdf_dir=folder / "pdf", hostile=True, use_pipeline=use_pipeline)
+        _BUILT[key] = folder / "demo.duckdb"
+    return _BUILT[key]

@@ -37,8 +37,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    # The token may sit in the first URL: never send it to another site.
-    "Referrer-Policy": "no-referrer",
+    # Never send our URLs to another site.  (Not "no-referrer": Chromium then
+    # sends "Origin: null" on our own form POSTs, which the origin check refuses.)
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
 
