@@ -363,7 +363,7 @@ class Linker:
         return self.text[m.end:m.end + 6].lstrip(" ").startswith(("申请", "政府信息公开申请", "信息公开申请"))
 
     def _includes_carried(self, m: Mention) -> bool:
-        return bool(re.match(r"[（(]?\s*(含|包括)上一?年度?(结转|转结)", self.text[m.end:m.end + 12]))
+        return bool(re.match(r"[（(]?\s*(含|包括|其中)上一?年度?(结转|转结)", self.text[m.end:m.end + 12]))
 
 
 def zero_metrics(cues: list[Cue], scope: str) -> list[str]:
