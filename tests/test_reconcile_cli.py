@@ -38,3 +38,15 @@ def test_unknown_rule_and_bad_config_exit_2(tmp_path):
     cfg.write_text('[rules]\ndisable = ["NB999"]\n', encoding="utf-8")
     result = runner.invoke(app, ["rules", "--config", str(cfg)])
     assert result.exit_code == 2 and "unknown rule code" in result.output
+
+
+def test_rules_as_json():
+    import json
+
+    result = runner.invoke(app, ["rules", "--json"])
+    assert result.exit_code == 0
+    rules = json.loads(result.output)
+    assert [r["code"] for r in rules] == [r.code for r in catalog()]
+    nb603 = next(r for r in rules if r["code"] == "NB603")
+    assert nb603["options"] == {"threshold": 0.5, "similarity": 0.9} and nb603["scope"] == "corpus"
+    assert all(r["explain_zh"] and r["explain_en"] and r["passing"] and r["failing"] for r in rules)

@@ -76,6 +76,11 @@ def test_received_including_carried_over():
     r.claims[i].value = 75
     found = narrative(reconcile(r))
     assert [(f.code, f.claims) for f in found if f.claims == [i]] == [("NB202", [i])]
+    # when the narrative itself says the figure includes what was carried over, it is exact
+    para = r.paragraphs[r.claims[i].paragraph]
+    para.text = para.text.replace("本年度全区共收到70件申请", "本年度全区共收到75件申请（含上年结转5件）")
+    r.claims[i].text = "本年度全区共收到75件申请"
+    assert [f for f in narrative(reconcile(r)) if f.claims == [i]] == []
 
 
 def test_approximate_claims_are_bounds():

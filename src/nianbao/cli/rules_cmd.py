@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -37,15 +39,30 @@ def _catalog(config):
         raise typer.Exit(2) from exc
 
 
+def _as_dict(r, cfg) -> dict:
+    return {
+        "code": r.code, "name": r.name, "family": r.family, "scope": r.scope,
+        "severity": cfg.option(r.code, "severity") or r.severity, "enabled": cfg.enabled(r.code),
+        "summary": r.summary, "explain_zh": r.explain_zh, "explain_en": r.explain_en,
+        "passing": r.passing and {"text": r.passing.text, "note": r.passing.note},
+        "failing": r.failing and {"text": r.failing.text, "note": r.failing.note},
+        "options": {k: cfg.option(r.code, k, v) for k, v in r.options.items()}, "origin": r.origin,
+    }
+
+
 @app.command("rules")
 def rules_command(
     family: Optional[str] = typer.Option(None, "--family", help="Only rules of this family (e.g. t3_balance)."),
     config: Optional[Path] = typer.Option(None, "--config", help="nianbao.toml (default: ./nianbao.toml if present); "
                                           "shows which rules it disables and lists its plugin rules."),
+    as_json: bool = typer.Option(False, "--json", help="Print the catalog as JSON (for review apps and docs)."),
 ) -> None:
     """List the reconciliation rules: code, name, family, severity, what each checks."""
     cfg = _config(config)
     rules = [r for r in _catalog(cfg) if family is None or r.family == family]
+    if as_json:
+        sys.stdout.write(json.dumps([_as_dict(r, cfg) for r in rules], ensure_ascii=False, indent=1) + "\n")
+        return
     if not rules:
         console.print(f"no rule of family {escape(family or '')!s}; run `nianbao rules` to see the families")
         raise typer.Exit(1)

@@ -8,6 +8,7 @@ are checked as bounds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..model import Claim
@@ -105,6 +106,8 @@ def check_claim(ctx, claim: Claim, tolerance: float) -> Verdict:
         if any(v is None for v in values):
             continue
         if agrees(claim, stated, sum(values), tolerance):
+            if "carried_over" in rows and _states_carried_over(ctx, claim):
+                return Verdict("agree", actual, cells, reading, sum(values), refs)  # "75件（含上年结转5件）"
             return Verdict("alternative", actual, cells, reading, sum(values), refs)
     return Verdict("mismatch", actual, cells)
 
@@ -123,6 +126,20 @@ def corrected_values(ctx) -> dict[str, dict[str, float | int | None]]:
         return values
 
     return ctx.cached("corrected_values", compute)
+
+
+_INCLUDES_CARRIED = re.compile(r"(含|包括|其中)[^，。；]{0,6}(上年|上一年|往年)[^，。；]{0,4}(结转|转结)")
+
+
+def _states_carried_over(ctx, claim: Claim) -> bool:
+    """The narrative says itself that its figure includes last year's carried-over requests."""
+    if _INCLUDES_CARRIED.search(claim.text):
+        return True
+    if claim.paragraph is None or not 0 <= claim.paragraph < len(ctx.result.paragraphs):
+        return False
+    text = ctx.result.paragraphs[claim.paragraph].text
+    at = text.find(claim.text)
+    return at >= 0 and bool(_INCLUDES_CARRIED.search(text[at : at + len(claim.text) + 20]))
 
 
 def verdicts(ctx, tolerance: float) -> list[Verdict]:
