@@ -306,3 +306,30 @@ def test_gold_export_feeds_nianbao_evaluate(client: TestClient, store_path: Path
     findings = json.loads(scored.output[scored.output.index("{") :])["reports"]["findings"]
     assert findings["narrative_vs_table"]["fp"] == 1  # the false alarm now counts against the tool
     assert findings["t3_result_total"]["tp"] == 1
+
+
+# ---- command line ------------------------------------------------------------------------
+def test_review_command_explains_a_missing_or_busy_store(store_path: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from nianbao.cli import app as cli
+
+    missing = CliRunner().invoke(cli, ["review", "--store", str(tmp_path / "nope.duckdb")])
+    assert missing.exit_code == 2 and "no store at" in missing.output
+
+    # Another process holding the store (a running review or run) is named, not a traceback.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)", str(store_path)],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"ready"
+        with pytest.raises(RuntimeError, match="Another process"):
+            ReviewStore.open(store_path)
+        busy = CliRunner().invoke(cli, ["decisions", "export", "--store", str(store_path), "--out", str(tmp_path / "x.csv")])
+        assert busy.exit_code == 2 and "running `nianbao review` holds it" in busy.output
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()

@@ -202,9 +202,11 @@ def render_table_pdf(result: ReportResult, out: Path) -> ReportResult:
     pdf.drawString(50, height - 50, (result.title or "")[:40])
     top = 80.0
     pdf.setFont(font, 8.5)
+    shown: set[int] = set()
     for claim in copy.claims[:2]:
-        if claim.paragraph is None:
+        if claim.paragraph is None or claim.paragraph in shown:
             continue
+        shown.add(claim.paragraph)
         sentence = copy.paragraphs[claim.paragraph].text
         line_chars = 60
         for i in range(0, min(len(sentence), line_chars * 3), line_chars):

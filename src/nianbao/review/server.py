@@ -30,6 +30,8 @@ def serve(store_path: str | Path, *, host: str = DEFAULT_HOST, port: int = DEFAU
     guard = Guard.for_host(host)
     app = create_app(store, reviewer=reviewer or default_reviewer(), guard=guard)
     shown_host = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::"):
+        shown_host = "<this machine's address>"
     url = f"http://{shown_host}:{port}/"
     if guard.token:
         print(f"nianbao review: listening on {host}:{port}, reachable from other machines.", flush=True)
