@@ -132,6 +132,8 @@ def test_carried_over_inside_parentheses_and_total_including_it():
     assert linked("共收到申请20件（含上年结转2件），结转下年度继续办理3件。") == [
         ("requests_total_incl_carried", 20), ("T3.carried_over.total", 2), ("T3.carried_forward.total", 3),
     ]
+    assert linked("共受理政府信息公开申请20件（其中上年结转2件）。") == [
+        ("requests_total_incl_carried", 20), ("T3.carried_over.total", 2)]
     # pingtan-2025: "2026年" is a date, not the figure
     assert linked("全区共收到政府信息公开申请154件，共办结148件，结转至2026年6件。") == [
         ("T3.new_received.total", 154), ("T3.handled_total.total", 148), ("T3.carried_forward.total", 6),
