@@ -72,10 +72,20 @@ def test_copied_part_five():
     for p in copied.paragraphs:  # near-verbatim: the year changed, one word edited
         if p.part == 5:
             p.text = p.text.replace("2020", "2021").replace("进一步", "更加")
-    [(source, f)] = reconcile_corpus([previous, copied])
+    only_copy = Config(disable={"NB604"})  # the stand-in copy repeats last year's T2 too
+    [(source, f)] = reconcile_corpus([previous, copied], only_copy)
     assert (source, f.code, f.family) == ("copied-2021", "NB603", "copied_narrative")
     assert f.evidence["share"] > 0.9 and f.evidence["copied"]
     # the real 2021 report wrote its own part 五
     assert reconcile_corpus([previous, sample("pingtan-2021-html")]) == []
     # threshold from the config
-    assert reconcile_corpus([previous, copied], Config(options={"NB603": {"threshold": 1.01}})) == []
+    assert reconcile_corpus([previous, copied], Config(disable={"NB604"}, options={"NB603": {"threshold": 1.01}})) == []
+
+
+def test_t2_item_count_chain_2019_layout():
+    previous, current = sample("pingtan-2019-html"), sample("pingtan-2020-html")  # 396 + 0 = 396, …
+    assert reconcile_corpus([previous, current]) == []
+    previous.tables["T2"].figures["licensing.change"].value = 10
+    [(source, f)] = reconcile_corpus([previous, current])
+    assert (source, f.code, f.cells, f.expected, f.found) == (
+        current.source, "NB604", ["T2.licensing.previous"], 406, 396)

@@ -137,3 +137,40 @@ def copied_narrative(ctx) -> Iterator[Finding]:
         copied=copied,
         share=round(share, 4),
     )
+
+
+@rule(
+    "NB604",
+    name="t2_item_count_chain",
+    family="cross_year",
+    severity="info",
+    scope="corpus",
+    summary="2019 layout: this year's 上一年项目数量 differs from last year's 上一年项目数量 + 本年增/减",
+    zh="2019 格式表二中，本年报告的「上一年项目数量」应等于上一年度报告的「上一年项目数量」加「本年增/减」"
+    "（行政许可、其他对外管理服务事项、行政处罚、行政强制、行政事业性收费各行）。口径调整也会造成差异，因此仅作提示。",
+    en="In the 2019 T2, this year's 'previous year's item count' should equal last year's previous count plus its "
+    "change (licensing, other services, punishment, coercion, fees). Scope changes also cause gaps: a hint only.",
+    passing=("2019 年：行政许可 上一年 396、增减 0；2020 年：上一年 396", "pingtan"),
+    failing=("2019 年：行政许可 上一年 396、增减 10；2020 年：上一年 396", "少了 10 项"),
+    options={"tolerance": 0},
+)
+def t2_item_count_chain(ctx) -> Iterator[Finding]:
+    if ctx.current.layout != "2019" or ctx.previous.layout != "2019":
+        return
+    for row in ("licensing", "other_services", "punishment", "coercion", "admin_fees"):
+        last = [ctx.previous.figure(f"T2.{row}.{c}") for c in ("previous", "change")]
+        now = ctx.current.figure(f"T2.{row}.previous")
+        if now is None or now.value is None or any(f is None or f.value is None for f in last):
+            continue
+        expected = last[0].value + last[1].value
+        if abs(expected - now.value) <= ctx.tolerance:
+            continue
+        ref = f"T2.{row}.previous"
+        yield ctx.finding(
+            f"{cell_label(ref)}为 {fmt(now.value)}，但 {ctx.previous.year} 年度报告为 {fmt(last[0].value)}、"
+            f"本年增/减 {fmt(last[1].value)}，合计 {fmt(expected)}。请核对两年的项目数量。",
+            expected=expected,
+            found=now.value,
+            cells=[ref],
+            previous_cells=[f"T2.{row}.previous", f"T2.{row}.change"],
+        )
