@@ -179,3 +179,20 @@ def test_unsure_claims_are_not_compared():
     assert narrative(reconcile(r)) == []
     r.claims[i].confidence = 0.9
     assert [f.code for f in narrative(reconcile(r))] == ["NB201"]
+
+
+def test_breakdown_numbers_in_chinese_thousands_and_wan():
+    def findings(text):
+        return [f for f in reconcile(_with_sentence("pingtan-2023-html", text)) if f.code == "NB203"]
+
+    assert findings("共收到申请15件（其中自然人10件，商业企业三件，其他2件）。") == []
+    assert findings("主动公开信息12,345条（其中政策文件2,345条，其他10,000条）。") == []
+    assert findings("主动公开信息1.2万条（其中政策文件2000条，其他1万条）。") == []
+    [f] = findings("共收到申请15件（其中自然人10件，商业企业三件，其他3件）。")
+    assert (f.expected, f.found) == (16, 15)
+
+
+def test_all_handled_about_last_years_requests_only():
+    text = "上年结转的1件申请已全部办结。"
+    r = _with_sentence("pingtan-2021-html", text)  # 结转下年度 1 this year: not what the sentence is about
+    assert narrative(reconcile(r)) == []

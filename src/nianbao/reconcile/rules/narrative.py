@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+import cn2an
+
 from ...model import Finding
 from ..claimcheck import verdicts
 from ..context import fmt
@@ -85,21 +87,31 @@ def claim_alternative_reading(ctx) -> Iterator[Finding]:
 
 
 # "共公布政府信息2602条(其中机构职能类信息82条，…，其他应主动公开政府信息1053条)"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN_NUM = r"[零〇一二三四五六七八九十两百千]+"
 _BREAKDOWN = re.compile(
-    r"(?P<total>\d+(?:\.\d+)?)\s*(?P<unit>[条件篇项个份期场次])\s*"
+    rf"(?P<total>{_NUM})\s*(?P<wan>万|亿)?(?P<unit>[条件篇项个份期场次])\s*"
     r"(?:[（(]\s*其中[：:，,]?(?P<paren>[^（）()]{4,})[）)]|[，,]\s*其中[：:，,]?(?P<inline>[^。；;（）()]{4,}))"
 )
 _RESIDUAL = re.compile(r"其他|其余|其它")
+_MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
+
+
+def _number(text: str, wan: str | None) -> float:
+    """'2,602' / '1.2' + 万 / '十二' as a number (cn2an reads Chinese numerals)."""
+    value = float(cn2an.cn2an(text, "smart")) if re.fullmatch(_CN_NUM, text) else float(text.replace(",", ""))
+    return value * _MULTIPLIER.get(wan or "", 1)
 
 
 def _items(body: str, unit: str) -> list[tuple[str, float]]:
     """(label, number) of each listed item with the total's unit; shares and rates are skipped."""
     items = []
     last = 0
-    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(" + re.escape(unit) + r")(?![%％])", body):
+    pattern = rf"(?P<num>{_NUM}|{_CN_NUM})\s*(?P<wan>万|亿)?" + re.escape(unit) + r"(?![%％])"
+    for m in re.finditer(pattern, body):
         if body[max(0, m.start() - 1) : m.start()] == "占":
             continue
-        items.append((body[last : m.start()], float(m.group(1))))
+        items.append((body[last : m.start()], _number(m.group("num"), m.group("wan"))))
         last = m.end()
     return items
 
@@ -125,7 +137,7 @@ def breakdown_sum(ctx) -> Iterator[Finding]:
             items = _items(body, m.group("unit"))
             if len(items) < 2 or not any(_RESIDUAL.search(label) for label, _ in items):
                 continue
-            total, parts = float(m.group("total")), sum(v for _, v in items)
+            total, parts = _number(m.group("total"), m.group("wan")), sum(v for _, v in items)
             if abs(total - parts) <= ctx.tolerance:
                 continue
             claims = [
@@ -179,6 +191,8 @@ def _qualitative_checks(sentence: str, has_t3: bool, has_t4: bool):
             elif kind == "all_done" and has_t3 and "申请" in sentence and not _NOT_REQUESTS.search(sentence):
                 if "结转" in sentence and "下" in sentence:
                     continue  # the sentence itself mentions what is carried forward
+                if re.search(r"上一?年度?结转的", sentence[: m.start()]):
+                    continue  # "上年结转的2件已全部办结" speaks of last year's requests only
                 yield m, ["T3.carried_forward.total"], "申请全部办结（结转下年度应为 0）"
 
 
