@@ -50,3 +50,14 @@ def test_html_shows_both_sides_and_escapes_report_text():
     assert "T3.handled_total.natural" in page and "NB103" in page
     assert page.startswith("<!DOCTYPE html>") and "<link" not in page  # self-contained
     assert "未发现问题" in render_html([checked("pingtan-2025-html")])
+
+
+def test_findings_serialise_with_their_evidence():
+    import json
+
+    from nianbao.model import ReportResult
+
+    r = checked("pingtan-2020-html")
+    back = ReportResult.from_json(r.to_json())
+    assert [(f.code, f.cells, f.evidence) for f in back.findings] == [
+        (f.code, f.cells, json.loads(json.dumps(f.evidence))) for f in r.findings]
