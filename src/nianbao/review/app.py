@@ -68,6 +68,7 @@ def _templates() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["num"] = format_number
+    env.filters["shortpath"] = lambda p: "/".join(str(p or "").replace("!", "/").split("/")[-2:])
     env.filters["when"] = lambda d: d.strftime("%Y-%m-%d %H:%M:%S UTC") if isinstance(d, datetime) else (d or "")
     env.globals.update(
         status_labels=STATUS_LABELS,
@@ -212,7 +213,7 @@ def create_app(store: ReviewStore, *, reviewer: str, guard: Guard | None = None)
         report, boxes = store.page_boxes(report_id, page, finding_id)
         if report is None:
             return Response("no such report", status_code=404, media_type="text/plain")
-        pdf = local_pdf(report.get("path"), report.get("format"))
+        pdf = local_pdf(report.get("path"), report.get("format"), store.base)
         if pdf is None:
             return Response("this report has no PDF file on disk", status_code=404, media_type="text/plain")
         key = (report_id, page, finding_id)

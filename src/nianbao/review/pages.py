@@ -21,12 +21,18 @@ BOX_COLOURS = {"hit": (220, 30, 30), "related": (230, 140, 0)}
 _render_lock = threading.Lock()
 
 
-def local_pdf(path: str | None, fmt: str | None) -> Path | None:
-    """The report's PDF on disk, or None (not a PDF, a zip member, or gone)."""
+def local_pdf(path: str | None, fmt: str | None, base: Path | None = None) -> Path | None:
+    """The report's PDF on disk, or None (not a PDF, a zip member, or gone).
+
+    ``path`` comes from the store (never from a URL).  A relative path is tried
+    as given and then next to the store file (``base``), since ``nianbao run``
+    records paths as the user typed them.
+    """
     if not path or (fmt or "").lower() != "pdf" or "!" in path:
         return None
     p = Path(path)
-    return p if p.is_file() else None
+    candidates = [p] if p.is_absolute() or base is None else [p, base / p]
+    return next((c for c in candidates if c.is_file()), None)
 
 
 def page_count(pdf: Path) -> int:

@@ -148,6 +148,11 @@ class ReviewStore:
             ) from exc
         return cls(store.con, path=path)
 
+    @property
+    def base(self) -> Path | None:
+        """Folder of the store file: relative report paths are also tried from there."""
+        return self.path.parent if self.path else None
+
     def close(self) -> None:
         with self.lock:
             self.con.close()
@@ -181,7 +186,7 @@ class ReviewStore:
             total = self.con.execute(f"SELECT count(*) {_QUEUE_FROM}{where}", params).fetchone()[0]
             rows = self._dicts(
                 "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, "
-                "f.cells, r.report_id, r.agency, r.agency_norm, r.year, r.layout, r.format, rg.region, "
+                "f.cells, r.report_id, r.agency, r.agency_norm, r.year, r.layout, r.format, r.path, rg.region, "
                 "d.status AS decision, d.reviewer, d.decided_at "
                 f"{_QUEUE_FROM}{where} ORDER BY {SEVERITY_RANK}, r.agency_norm, r.year, f.code, f.finding_id "
                 f"LIMIT {int(size)} OFFSET {int(max(page - 1, 0) * size)}",
@@ -282,7 +287,7 @@ class ReviewStore:
         for row in cell_rows:
             by_table[row["table_name"]][row["key"]] = row
         grids = [build_grid(t, layout, by_table[t], hits, related) for t in tables]
-        pdf_pages = _pdf_pages(report, cell_rows, hits | related)
+        pdf_pages = _pdf_pages(report, cell_rows, hits | related, self.base)
         narrative = [_mark_claim(c, paragraphs.get(c["paragraph"]), finding["evidence"]) for c in claims]
         if not narrative:
             narrative = _evidence_narrative(finding["evidence"])
@@ -369,10 +374,10 @@ def _related_cells(finding: dict[str, Any], claims: list[dict[str, Any]], layout
     return related
 
 
-def _pdf_pages(report: dict[str, Any], cell_rows: list[dict[str, Any]], refs: set[str]) -> list[int]:
+def _pdf_pages(report: dict[str, Any], cell_rows: list[dict[str, Any]], refs: set[str], base: Path | None) -> list[int]:
     from .pages import local_pdf
 
-    if local_pdf(report.get("path"), report.get("format")) is None:
+    if local_pdf(report.get("path"), report.get("format"), base) is None:
         return []
     pages = {
         row["page"]
