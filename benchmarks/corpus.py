@@ -1,0 +1,111 @@
+"""Corpus throughput: reports/s with 1 and 2 local workers and with the Dask engine.
+
+    .venv/bin/python benchmarks/corpus.py                 # 1,000 generated reports + the 13 samples
+    .venv/bin/python benchmarks/corpus.py --n 300 --configs local:1,local:2
+
+Each configuration runs in a fresh Python process (so none inherits another's
+warm worker pool) into a fresh store, end to end: discovery and hashing,
+checking, batched store writes (corpus checks off: they are not parallel).
+Printed per configuration: wall seconds, reports/s, mean worker seconds per
+file, the parent's CPU seconds (is the writer a bottleneck?), peak RSS per
+worker (includes pages shared copy-on-write with the forkserver) and the
+parent's peak RSS; then the speed-up ratios against 1 local worker.
+
+The machine has 2 cores: measure when it is otherwise quiet (the load average
+is printed before and after each configuration).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_CHILD = r"""
+import json, resource, sys, time, warnings
+warnings.simplefilter("ignore")
+from nianbao.corpus.run import run_corpus
+from nianbao.corpus.store import Store
+engine, workers, target, store = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+t0 = time.perf_counter()
+s = run_corpus(target, store, workers=workers, engine=engine, progress=False, corpus_checks=False)
+wall = time.perf_counter() - t0
+me = resource.getrusage(resource.RUSAGE_SELF)
+with Store(store, read_only=True) as st:
+    mean_file = st.con.execute("SELECT avg(elapsed_s) FROM reports").fetchone()[0]
+    by_format = dict(st.con.execute("SELECT format, count(*) FROM reports GROUP BY 1").fetchall())
+print(json.dumps({
+    "engine": engine, "workers": workers, "processed": s.processed, "statuses": dict(s.statuses),
+    "wall_s": wall, "rate": s.processed / wall, "mean_file_s": mean_file,
+    "parent_cpu_s": me.ru_utime + me.ru_stime, "parent_peak_rss_mib": me.ru_maxrss / 1024,
+    "worker_peak_rss_mib": max(s.peak_rss_kb.values()) / 1024 if s.peak_rss_kb else None,
+    "by_format": by_format,
+}))
+"""
+
+
+def corpus_dir(n: int, keep: Path | None) -> Path:
+    """The generated corpus plus a copy of the real samples."""
+    from nianbao.corpus.generate import generate_corpus
+
+    out = keep or Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
+    if not (out / "generated" / "manifest.jsonl").exists():
+        generate_corpus(out / "generated", n=n, seed=0)
+        shutil.copytree(ROOT / "corpus" / "samples", out / "samples", dirs_exist_ok=True)
+    return out
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_config(engine: str, workers: int, target: Path) -> dict:
+    store = Path(tempfile.mkdtemp(prefix="nianbao-bench-store-")) / "bench.duckdb"
+    before = loadavg()
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD, engine, str(workers), str(target), str(store)],
+        capture_output=True, text=True, check=True,
+    )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["load_before"], result["load_after"] = before, loadavg()
+    shutil.rmtree(store.parent)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="generated reports (the 13 samples are added)")
+    parser.add_argument("--corpus", type=Path, help="keep / reuse the corpus in this folder")
+    parser.add_argument("--configs", default="local:1,local:2,dask:2", help="engine:workers, comma-separated")
+    args = parser.parse_args()
+    target = corpus_dir(args.n, args.corpus)
+    print(f"corpus: {target} ({args.n} generated + samples); load average before: {loadavg()}")
+    results = []
+    for config in args.configs.split(","):
+        engine, workers = config.split(":")
+        r = run_config(engine, int(workers), target)
+        results.append(r)
+        print(
+            f"{engine:5} x{workers}: {r['processed']} reports in {r['wall_s']:.1f} s = {r['rate']:.1f} reports/s; "
+            f"mean {1000 * r['mean_file_s']:.0f} ms/file in a worker; parent CPU {r['parent_cpu_s']:.1f} s; "
+            f"peak RSS worker {r['worker_peak_rss_mib'] or 0:.0f} MiB, parent {r['parent_peak_rss_mib']:.0f} MiB; "
+            f"statuses {r['statuses']}; load {r['load_before']} -> {r['load_after']}",
+            flush=True,
+        )
+    base = next((r for r in results if r["engine"] == "local" and r["workers"] == 1), None)
+    if base:
+        for r in results:
+            if r is not base:
+                print(f"speed-up {r['engine']} x{r['workers']} vs local x1: {r['rate'] / base['rate']:.2f}x")
+    print(json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
