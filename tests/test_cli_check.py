@@ -89,3 +89,23 @@ def test_evaluate_scores_every_html_and_the_seed_100_percent():
 def test_console_script_runs():
     out = subprocess.run([sys.executable, "-m", "nianbao", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "check" in out.stdout
+
+
+def test_bad_config_is_a_clear_error_not_a_traceback(tmp_path: Path):
+    cfg = tmp_path / "nianbao.toml"
+    cfg.write_text('[rules]\ndisable = ["NB999"]\n', encoding="utf-8")
+    res = runner.invoke(app, ["check", "--config", str(cfg), str(SEED)])
+    assert res.exit_code == 2
+    assert "NB999" in res.output and "Traceback" not in res.output
+
+
+def test_csv_and_html_exports(tmp_path: Path):
+    csv_file, html_file = tmp_path / "f.csv", tmp_path / "f.html"
+    res = runner.invoke(app, ["check", "--no-classify", "--csv", str(csv_file), "--html", str(html_file),
+                              str(SAMPLES / "pingtan-2020-html/source.html"), str(SEED)])
+    assert res.exit_code == 1
+    rows = csv_file.read_text(encoding="utf-8-sig").splitlines()
+    assert len(rows) >= 3 and "T3.handled_total.natural" in "\n".join(rows)
+    page = html_file.read_text(encoding="utf-8")
+    assert "<script" not in page.lower() or "nonce" in page.lower()
+    assert "T3.handled_total.total" in page

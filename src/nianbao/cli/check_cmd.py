@@ -29,12 +29,14 @@ def _load_config(path: Optional[Path]):
         path = Path("nianbao.toml")
     if path is None:
         return None
+    from ..reconcile import load_config
+    from ..reconcile.config import ConfigError
+
     try:
-        from ..reconcile import load_config
-    except ImportError:
-        err.print(f"[yellow]warning:[/] this nianbao cannot read rule settings; {path} ignored")
-        return None
-    return load_config(path)
+        return load_config(path)
+    except (ConfigError, OSError) as exc:
+        err.print(f"[bold red]cannot use the rule settings in {escape(str(path))}:[/] {escape(str(exc))}")
+        raise typer.Exit(EXIT_FILE_ERRORS) from None
 
 
 def _check_all(files: list[Path], config, classify: bool) -> list[ReportResult]:
@@ -140,19 +142,26 @@ def check(
     else:
         for r in results:
             _print_summary(r)
-    if csv_path or html_path:
-        from ..reconcile import report
+    # Several reports of one agency: also check them against each other (cross-year, copied text).
+    from ..reconcile import reconcile_corpus, report
 
-        if csv_path:
-            report.findings_to_csv(results, csv_path)
-        if html_path:
-            html_path.write_text(report.render_html(results), encoding="utf-8")
+    readable = [r for r in results if r.ok]
+    corpus_findings = reconcile_corpus(readable, config=cfg) if len(readable) > 1 else []
+    if corpus_findings and not as_json:
+        console.rule("[bold]across reports")
+        for source, f in corpus_findings:
+            console.print(f"  [{_SEVERITY_STYLE.get(f.severity, '')}]{f.code} {f.severity}[/] {f.family}: "
+                          f"{escape(f.message)}  [dim]{escape(source)}[/]")
+    if csv_path:
+        report.findings_to_csv(results, csv_path, corpus_findings=corpus_findings)
+    if html_path:
+        html_path.write_text(report.render_html(results, corpus_findings=corpus_findings), encoding="utf-8")
     failed = [r for r in results if not r.ok]
     for r in failed:
         err.print(f"[bold red]{escape(r.source)}:[/] " + "; ".join(escape(m.text) for m in r.messages if m.level == "error"))
     if failed:
         raise typer.Exit(EXIT_FILE_ERRORS)
-    raise typer.Exit(EXIT_FINDINGS if any(r.findings for r in results) else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if corpus_findings or any(r.findings for r in results) else EXIT_OK)
 
 
 def _fmt(x) -> str:
