@@ -77,6 +77,8 @@ ORDER_WEIGHT = 1.0
 # Read a paragraph's own opening title ("（三）政府信息管理情况。") like a subsection heading
 # (off: no gain in cross-validation on the training agencies; kept for experiments).
 USE_INLINE_HEADINGS = False
+# Decide problem vs measure in part 五 with a dedicated two-label model.
+USE_PROBLEM_MEASURE_MODEL = True
 
 
 class ModelMissingWarning(UserWarning):
@@ -152,6 +154,14 @@ def build_pipeline(kind: str = "logreg", *, seed: int = 0) -> Any:
     )
     if kind == "logreg":
         clf: Any = LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced", random_state=seed)
+    elif kind == "logreg_cal":
+        # Sigmoid-calibrated on held-out folds: plain logistic regression on a few hundred
+        # paragraphs is overconfident, which would let one wrong text score outvote the headings.
+        clf = CalibratedClassifierCV(
+            LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced", random_state=seed),
+            method="sigmoid",
+            cv=3,
+        )
     elif kind == "svm":
         clf = CalibratedClassifierCV(
             LinearSVC(C=0.5, class_weight="balanced", random_state=seed), method="sigmoid", cv=3
@@ -159,7 +169,7 @@ def build_pipeline(kind: str = "logreg", *, seed: int = 0) -> Any:
     elif kind == "cnb":
         clf = ComplementNB(alpha=0.3)
     else:
-        raise ValueError(f"unknown model kind {kind!r}; use logreg, svm or cnb")
+        raise ValueError(f"unknown model kind {kind!r}; use logreg, logreg_cal, svm or cnb")
     return Pipeline([("features", features), ("clf", clf)])
 
 
@@ -173,6 +183,9 @@ class ParagraphClassifier:
     pipeline: Any
     transitions: LabelOrder | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    # A second text model for the one decision part 五 leaves open: problem or measure.  The
+    # 8-label model spreads little mass over these two, so their ratio there is noise.
+    problem_measure: Any = None
 
     @property
     def labels(self) -> list[str]:
@@ -187,6 +200,13 @@ class ParagraphClassifier:
         for j, label in enumerate(self.labels):
             out[:, LABELS.index(label)] = raw[:, j]
         return out
+
+    def problem_probability(self, texts: Sequence[str]) -> np.ndarray | None:
+        """P(problem | problem or measure) per text, or None without the two-label model."""
+        if self.problem_measure is None or not texts:
+            return None
+        raw = self.problem_measure.predict_proba([normalise(t) for t in texts])
+        return raw[:, list(self.problem_measure.classes_).index("problem")]
 
     def predict(self, texts: Sequence[str], *, in_order: bool = False) -> list[tuple[str, float]]:
         """(label, probability) per text; ``in_order``: the texts are one report's paragraphs in
@@ -211,6 +231,8 @@ class ParagraphClassifier:
         if self.transitions is not None:
             bundle["start"] = self.transitions.start
             bundle["transitions"] = self.transitions.matrix
+        if self.problem_measure is not None:
+            bundle["problem_measure"] = self.problem_measure
         sio.dump(bundle, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         (model_dir / METRICS_FILENAME).write_text(
             json.dumps(self.info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -242,7 +264,7 @@ class ParagraphClassifier:
             order = LabelOrder(start=np.asarray(bundle["start"]), matrix=np.asarray(bundle["transitions"]))
         info_path = model_dir / METRICS_FILENAME
         info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
-        return cls(pipeline=bundle["pipeline"], transitions=order, info=info)
+        return cls(pipeline=bundle["pipeline"], transitions=order, info=info, problem_measure=bundle.get("problem_measure"))
 
 
 @dataclass
@@ -331,7 +353,7 @@ def label_paragraphs(paragraphs: list[Paragraph], model: ParagraphClassifier | N
             para.label, para.score = label, (None if label is None else 0.5)
         return
     text_probs = model.predict_proba([p.text for p in paragraphs])
-    probs = apply_context(paragraphs, text_probs)
+    probs = apply_context(paragraphs, text_probs, model.problem_probability([p.text for p in paragraphs]))
     for para, (label, prob) in zip(paragraphs, model.decide(probs, in_order=True)):
         para.label, para.score = label, round(prob, 4)
 
@@ -342,13 +364,16 @@ def _rule_label(para: Paragraph) -> str | None:
     return weak_label(para)
 
 
-def apply_context(paragraphs: Sequence[Paragraph], text_probs: np.ndarray) -> np.ndarray:
+def apply_context(
+    paragraphs: Sequence[Paragraph], text_probs: np.ndarray, problem_probability: np.ndarray | None = None
+) -> np.ndarray:
     """Combine text probabilities with the paragraph's place in the report.
 
     A part of the standard layout (0 preamble, 1 overview…management, 5 problem/measure,
     6 other) down-weights the labels it rules out, but only when the text model itself puts
     at least ``PART_AGREEMENT_MIN`` of its mass on the part's labels on average (a legacy report
-    numbers its parts differently).  A subsection heading that names a label ("（一）主动公开",
+    numbers its parts differently).  In part 五 the mass left on problem/measure is shared by
+    ``problem_probability`` (the two-label model) when given.  A subsection heading that names a label ("（一）主动公开",
     "（二）改进措施") down-weights the others.
     """
     probs = text_probs.copy()
@@ -358,6 +383,9 @@ def apply_context(paragraphs: Sequence[Paragraph], text_probs: np.ndarray) -> np
         allowed = allowed_labels(para.part)
         if allowed is not None and para.part in trusted_parts:
             prior *= _prior_for(allowed, PART_PRIOR_FLOOR)
+            if problem_probability is not None and set(allowed) == {"problem", "measure"}:
+                probs[row] = _share_problem_measure(probs[row] * prior, float(problem_probability[row]))
+                prior = np.ones(len(LABELS))
         heading_label = subsection_label(para.subsection)
         if heading_label is None and USE_INLINE_HEADINGS:
             heading_label = subsection_label(inline_heading(para.text))
@@ -367,6 +395,14 @@ def apply_context(paragraphs: Sequence[Paragraph], text_probs: np.ndarray) -> np
         total = probs[row].sum()
         probs[row] = probs[row] / total if total > 0 else text_probs[row]
     return probs
+
+
+def _share_problem_measure(row: np.ndarray, p_problem: float) -> np.ndarray:
+    out = row.copy()
+    i_problem, i_measure = LABELS.index("problem"), LABELS.index("measure")
+    mass = row[i_problem] + row[i_measure]
+    out[i_problem], out[i_measure] = mass * p_problem, mass * (1.0 - p_problem)
+    return out
 
 
 def _prior_for(allowed: Sequence[str], floor: float) -> np.ndarray:
@@ -532,7 +568,8 @@ def predict_labels(model: ParagraphClassifier, examples: Sequence[LabelledText],
             Paragraph(text=examples[i].text, part=examples[i].part if examples[i].part is not None else -1, index=k, subsection=examples[i].subsection)
             for k, i in enumerate(rows)
         ]
-        probs = apply_context(paragraphs, model.predict_proba([p.text for p in paragraphs]))
+        texts = [p.text for p in paragraphs]
+        probs = apply_context(paragraphs, model.predict_proba(texts), model.problem_probability(texts))
         for i, (label, _) in zip(rows, model.decide(probs, in_order=True)):
             predicted[i] = label
     return predicted
@@ -592,7 +629,15 @@ def fit(examples: Sequence[LabelledText], kind: str = "logreg") -> ParagraphClas
     documents: dict[str, list[str]] = {}
     for ex in examples:
         documents.setdefault(ex.document or ex.id, []).append(ex.label)
-    return ParagraphClassifier(pipeline=pipeline, transitions=LabelOrder.estimate(list(documents.values())))
+    problem_measure = None
+    if USE_PROBLEM_MEASURE_MODEL:
+        pm_examples = [ex for ex in examples if ex.label in ("problem", "measure")]
+        problem_measure = build_pipeline(kind)
+        problem_measure.fit([normalise(ex.text) for ex in pm_examples], [ex.label for ex in pm_examples])
+        _drop_stop_words(problem_measure)
+    return ParagraphClassifier(
+        pipeline=pipeline, transitions=LabelOrder.estimate(list(documents.values())), problem_measure=problem_measure
+    )
 
 
 def _drop_stop_words(pipeline: Any) -> None:
