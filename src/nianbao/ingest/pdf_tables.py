@@ -19,6 +19,7 @@ All boxes here are top-based (x0, top, x1, bottom) in PDF points.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import logging
 import re
 import warnings
@@ -192,8 +193,47 @@ def read_tables(source: Path | bytes, pages: list[PageText], numbers: list[int],
     return tables
 
 
+@contextlib.contextmanager
+def _rules_only():
+    """Give camelot's vector lattice only real rules, not text underlines.
+
+    LibreOffice draws an underline under underlined cell text; camelot takes each
+    one for a rule and splits the printed row into several grid rows.  An underline
+    runs exactly from the first to the last character of the text just above it,
+    where a rule runs past its cell's text by the cell padding.  camelot 2.0 has no
+    option for this, so its line finder is wrapped for the duration of one
+    read_pdf call (module attribute, restored afterwards)."""
+    from camelot import image_processing
+    from camelot.parsers import lattice
+
+    original = lattice.find_lines_from_layout
+
+    def rules(layout, direction="horizontal"):
+        lines = original(layout, direction)
+        if direction != "horizontal":
+            return lines
+        chars = [o for o in image_processing._walk_layout_objects(layout) if hasattr(o, "get_text") and hasattr(o, "adv")]
+        return [ln for ln in lines if not _is_underline(ln, chars)]
+
+    lattice.find_lines_from_layout = rules
+    try:
+        yield
+    finally:
+        lattice.find_lines_from_layout = original
+
+
+def _is_underline(line: tuple[float, float, float, float], chars) -> bool:
+    x0, y, x1, _ = line
+    # Char boxes of CJK fonts are unreliable vertically (LibreOffice's can sit half a
+    # line low), so the test is loose in y and exact in x.
+    above = [c for c in chars if c.x1 > x0 + 0.5 and c.x0 < x1 - 0.5 and c.y0 - 3.0 <= y <= c.y1 + 1.0]
+    if not above:
+        return False
+    return abs(min(c.x0 for c in above) - x0) <= 1.5 and abs(max(c.x1 for c in above) - x1) <= 1.5
+
+
 def _camelot(camelot, source, numbers, flavor, by_number, **kwargs) -> list[RawTable]:
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _rules_only():
         warnings.simplefilter("ignore")  # camelot warns for every page without a table
         found = camelot.read_pdf(
             source if isinstance(source, bytes) else str(source),
