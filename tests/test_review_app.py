@@ -283,8 +283,12 @@ def test_gold_export_feeds_nianbao_evaluate(client: TestClient, store_path: Path
 
     t3 = finding_id(store, "f.family = 't3_result_total' AND r.format = 'html'")
     narrative = finding_id(store, "f.family = 'narrative_vs_table' AND r.format = 'html'")
+    rid = store.con.execute("SELECT report_id FROM findings WHERE finding_id = ?", [t3]).fetchone()[0]
+    misread = finding_id(store, f"f.family = 't3_result_total' AND f.report_id = '{rid}' AND f.finding_id <> '{t3}'")
+    misread_cell = json.loads(store.con.execute("SELECT cells FROM findings WHERE finding_id = ?", [misread]).fetchone()[0])[0]
     decide(client, t3, "confirmed", comment="办理结果多计6件")
     decide(client, narrative, "false_alarm")
+    decide(client, misread, "false_alarm", corrected_value="99")  # "the cell was misread: it prints 99"
     store.close()  # the CLI opens the store itself (DuckDB: one writer)
 
     out = tmp_path / "gold"
@@ -294,18 +298,21 @@ def test_gold_export_feeds_nianbao_evaluate(client: TestClient, store_path: Path
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     assert [f["rule"] for f in gold["findings"]] == ["t3_result_total"]
     assert gold["findings"][0]["note"] == "办理结果多计6件"
-    assert gold["tables"]["T3"]["handled_total.total"] == 21 and gold["review"]["complete"] is False
+    table, key = misread_cell.split(".", 1)
+    assert gold["tables"][table][key] == 99
+    assert gold["review"]["corrections"] == [{"cell": misread_cell, "value": 99, "finding_id": misread}]
+    assert gold["review"]["complete"] is True  # all three findings of the report decided
     assert (folder / "source.html").is_file() and json.loads((folder / "meta.json").read_text())["year"] == 2020
 
     csv_out = tmp_path / "d.csv"
     assert CliRunner().invoke(cli, ["decisions", "export", "--store", str(store_path), "--out", str(csv_out)]).exit_code == 0
-    assert len(csv_out.read_text(encoding="utf-8-sig").splitlines()) == 3
+    assert len(csv_out.read_text(encoding="utf-8-sig").splitlines()) == 4
 
     scored = CliRunner().invoke(cli, ["evaluate", "--json", str(out)])
     assert scored.exit_code == 0, scored.output
     findings = json.loads(scored.output[scored.output.index("{") :])["reports"]["findings"]
-    assert findings["narrative_vs_table"]["fp"] == 1  # the false alarm now counts against the tool
-    assert findings["t3_result_total"]["tp"] == 1
+    assert findings["narrative_vs_table"]["fp"] == 1  # the false alarms now count against the tool
+    assert (findings["t3_result_total"]["tp"], findings["t3_result_total"]["fp"]) == (1, 1)
 
 
 # ---- command line ------------------------------------------------------------------------

@@ -203,6 +203,9 @@ def gold_for_report(con: duckdb.DuckDBPyConnection, report: dict[str, Any]) -> d
         "claims": [c for c in claims.values() if c["metric"] and c["metric"] != "other"],
         "findings": gold_findings,
         "review": {
+            # Only findings (and corrections) are human judgements; scoring cells or
+            # claims against these folders measures the pipeline against itself.
+            "tables_and_claims": "pipeline reading, not reviewed; reviewers' corrections applied",
             "complete": len(decided) == len(review),
             "decisions": review,
             "corrections": corrections,
