@@ -400,6 +400,7 @@ def _placed_parts(table: RawTable) -> list[list[list[Cell]]]:
     return parts
 
 
+_HEADER_TEXT = re.compile(r"^\s*(第二十条|信息内容|申请人情况)")
 _HEADER_WORDS = re.compile(r"申请人情况|法人或其他组织|自然|商业|科研|公益|法律服务|总计|勾稽|行政复议|行政诉讼|结果|审结|其他")
 
 
@@ -451,7 +452,8 @@ def _join_cut_label(before: list[list[Cell]], part: list[list[Cell]]) -> list[li
     if not part or not before or _has_figure(part[0]) or not _has_figure(before[-1]):
         return part
     texts = {c.col: c.text for c in part[0] if c.origin and c.text}
-    if len(texts) != 1:
+    spans = any(c.text and not c.origin for c in part[0])  # a full-width heading row, not a cut label
+    if len(texts) != 1 or spans or _HEADER_TEXT.match(next(iter(texts.values()))):
         return part
     (col, tail), = texts.items()
     labels = [c for c in before[-1] if c.origin and c.text and not _NUMBER.match(c.text)]
@@ -487,11 +489,15 @@ def _row_key(row: list[Cell]) -> tuple[str, ...]:
 
 
 def _repeated_header(first: list[list[Cell]], part: list[list[Cell]]) -> int:
-    """How many leading rows of a continuation repeat the table's first rows."""
+    """How many leading rows of a continuation repeat the table's header: rows without
+    figures whose texts all appear in the first part's first rows (a repeated header
+    may be cut into cells differently on the new page)."""
+    header_texts = {re.sub(r"\s", "", c.text) for row in first[:4] for c in row if c.text}
     n = 0
-    while n < min(len(first), len(part), 4) and _row_key(first[n]) == _row_key(part[n]) and any(c.text for c in part[n]):
-        if any(_NUMBER.match(c.text) for c in part[n]):
-            break  # a data row that happens to repeat is still data
+    while n < min(len(part), 4):
+        texts = {re.sub(r"\s", "", c.text) for c in part[n] if c.text}
+        if not texts or _has_figure(part[n]) or not texts <= header_texts:
+            break
         n += 1
     return n
 
