@@ -25,6 +25,8 @@ from .grid import Grid, build_grid, equation_cells, metric_cells
 
 SEVERITY_RANK = "CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 WHEN 'info' THEN 2 ELSE 3 END"
 QUEUE_STATUSES = ("open", *decisions.STATUSES)
+# Most severe first; then one report's findings together.
+QUEUE_ORDER = f"{SEVERITY_RANK}, r.agency_norm, r.year, r.path, f.code, f.finding_id"
 PAGE_SIZE = 100
 
 # A place name at the head of an agency name: one or more administrative units
@@ -188,7 +190,7 @@ class ReviewStore:
                 "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, "
                 "f.cells, r.report_id, r.agency, r.agency_norm, r.year, r.layout, r.format, r.path, rg.region, "
                 "d.status AS decision, d.reviewer, d.decided_at "
-                f"{_QUEUE_FROM}{where} ORDER BY {SEVERITY_RANK}, r.agency_norm, r.year, f.code, f.finding_id "
+                f"{_QUEUE_FROM}{where} ORDER BY {QUEUE_ORDER} "
                 f"LIMIT {int(size)} OFFSET {int(max(page - 1, 0) * size)}",
                 params,
             )
@@ -202,7 +204,7 @@ class ReviewStore:
         with self.lock:
             rows = self.con.execute(
                 f"SELECT f.finding_id {_QUEUE_FROM}{where} "
-                f"ORDER BY {SEVERITY_RANK}, r.agency_norm, r.year, f.code, f.finding_id",
+                f"ORDER BY {QUEUE_ORDER}",
                 params,
             ).fetchall()
         return [r[0] for r in rows]
