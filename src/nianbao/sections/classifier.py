@@ -439,10 +439,17 @@ def classify_texts(
 # ---- mixed paragraphs ------------------------------------------------------------------------
 
 # Sentence/clause ends: full stops, semicolons, and the start of an enumerated clause ("二是").
-_CLAUSE_END = re.compile(r"[。！？!?；;]+|(?=[一二三四五六七八九十]是)|(?=下一步)|(?=今后)")
-# Cues that the text turns from what went wrong to what will be done.
-_MEASURE_CUE = re.compile(r"^(下一步|今后|针对|为此|对此|接下来|202\d年|将|我们将|我局将|我区将|我委将|我镇将|要)|下一步|今后")
-_PROBLEM_CUE = re.compile(r"存在|不足|问题|薄弱|有待|仍需|还需|不够|欠缺|较少|缺少|不强|不高|滞后|不到位")
+_CLAUSE_END = re.compile(r"[。！？!?；;]+|(?=[一二三四五六七八九十]是)|(?=下一步)")
+# A clause that turns from what went wrong to what will be done ("下一步，…", "2024年，我区将采取
+#以下措施加以改进：", "针对上述问题，…").
+_TURN_TO_MEASURE = re.compile(
+    r"^\W*(下一步|今后|接下来|针对|为此|对此|对于上述|整改措施|改进措施|改进情况|[0-9０-９]{4}年[，,]?[^。；;]{0,12}将)"
+    r"|将采取|采取以下措施|加以改进|改进措施|整改措施|改进如下"
+)
+# A clause that (re)opens a list of problems ("存在的主要问题：…", "…仍存在一些不足").
+# Wording that states a shortcoming; decides the first clause's label before the model does.
+_PROBLEM_WORDING = re.compile(r"还需加强|有待|不够|不足|较少|缺少|缺乏|薄弱|滞后|不到位|不高|不强|不均衡|仍存在|还存在|存在.{0,6}问题")
+_TURN_TO_PROBLEM = re.compile(r"^\W*(存在的?(主要)?问题|主要问题|问题[:：]|不足[:：])|仍存在|还存在|存在以下问题|存在一些")
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
@@ -462,8 +469,10 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
 def split_mixed(text: str, model: ParagraphClassifier | None = None) -> list[tuple[int, int, str]]:
     """Split a paragraph where its label changes: [(start, end, label)], covering the text.
 
-    Each clause is labelled by the model; in a problem/measure paragraph the clauses are
-    restricted to those two labels and wording cues ("下一步", "将…", "存在…不足") break ties.
+    Made for part 五 paragraphs that list problems ("一是…二是…") and then measures ("下一步…"):
+    the label changes only at a clause that turns to measures (下一步, 今后, 针对…, "…将采取以下
+    措施") or back to problems (存在的问题, 仍存在…); the first clause's label comes from the
+    problem/measure model (or the turn cues).  Any other paragraph is one span with its label.
     Adjacent clauses with the same label are merged, so an unmixed paragraph gives one span.
     """
     spans = clause_spans(text)
@@ -471,25 +480,25 @@ def split_mixed(text: str, model: ParagraphClassifier | None = None) -> list[tup
         return []
     model = model or load_default_model()
     if model is None:
-        return [(spans[0][0], spans[-1][1], "problem" if _PROBLEM_CUE.search(text) else "other")]
-    whole = model.predict_proba([text])[0]
-    clause_probs = model.predict_proba([text[a:b] for a, b in spans])
-    pm = [LABELS.index("problem"), LABELS.index("measure")]
-    mixed_pm = whole[pm].sum() >= 0.5
+        label = "problem" if _TURN_TO_PROBLEM.search(text) else "measure" if _TURN_TO_MEASURE.search(text) else "other"
+        return [(spans[0][0], spans[-1][1], label)]
+    whole_label, _ = model.predict([text])[0]
+    if whole_label not in ("problem", "measure"):
+        return [(spans[0][0], spans[-1][1], whole_label)]
+    first = text[spans[0][0] : spans[0][1]]
+    if _PROBLEM_WORDING.search(first) and not _TURN_TO_MEASURE.search(first):
+        current = "problem"
+    else:
+        p_problem = model.problem_probability([first])
+        current = whole_label if p_problem is None else ("problem" if p_problem[0] >= 0.5 else "measure")
     labels: list[str] = []
-    for (a, b), row in zip(spans, clause_probs):
+    for a, b in spans:
         clause = text[a:b].strip()
-        if mixed_pm:
-            p_problem, p_measure = row[pm[0]], row[pm[1]]
-            if _MEASURE_CUE.search(clause) and not _PROBLEM_CUE.search(clause):
-                p_measure += 0.5
-            elif _PROBLEM_CUE.search(clause) and not _MEASURE_CUE.search(clause):
-                p_problem += 0.5
-            elif labels and labels[-1] == "measure":
-                p_measure += 0.3  # once the text turned to measures it usually stays there
-            labels.append("problem" if p_problem > p_measure else "measure")
-        else:
-            labels.append(LABELS[int(np.argmax(row + whole))])
+        if _TURN_TO_MEASURE.search(clause):
+            current = "measure"
+        elif _TURN_TO_PROBLEM.search(clause):
+            current = "problem"
+        labels.append(current)
     out: list[tuple[int, int, str]] = []
     for (a, b), label in zip(spans, labels):
         if out and out[-1][2] == label:

@@ -1,0 +1,319 @@
+"""The narrative paragraph classifier on real report text (held-out agencies only)."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from nianbao.model import Paragraph
+from nianbao.sections import classifier as clf
+from nianbao.sections.classifier_data import (
+    LABELS,
+    agency_of_url,
+    is_test_agency,
+    load_gold_paragraphs,
+    load_labels_jsonl,
+    split_by_agency,
+    weak_label,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS_PATH = ROOT / "corpus" / "labels" / "paragraphs.jsonl"
+SAMPLES = ROOT / "corpus" / "samples"
+SEED = SAMPLES / "jinshui-sfj-2023-txt"
+
+
+@pytest.fixture(scope="module")
+def model() -> clf.ParagraphClassifier:
+    return clf.ParagraphClassifier.load(clf.DEFAULT_MODEL_DIR)
+
+
+def _labels_rows() -> dict[str, dict]:
+    return {row["id"]: row for row in map(json.loads, LABELS_PATH.read_text(encoding="utf-8").splitlines())}
+
+
+# ---- the split ---------------------------------------------------------------------------------
+
+
+def test_split_keeps_every_agency_on_one_side():
+    examples = load_labels_jsonl(LABELS_PATH) + load_gold_paragraphs(SAMPLES)
+    train, test = split_by_agency(examples)
+    assert {e.agency for e in train}.isdisjoint({e.agency for e in test})
+    assert "郑州市金水区司法局" in {e.agency for e in test}  # the seed is always held out
+    assert "平潭综合实验区管委会" in {e.agency for e in train}
+    # every label the scores are reported for is present in the held-out split
+    assert {e.label for e in test} == set(LABELS)
+
+
+def test_agency_of_url_ignores_www_and_port():
+    assert agency_of_url("https://www.sinan.gov.cn/zwgk/x.html") == "sinan.gov.cn"
+    assert agency_of_url("http://180.76.149.248:88/book/dzs/shenji/p.html") == "180.76.149.248"
+    assert agency_of_url("https://m.zjtcn.com/news/1.html") == "zjtcn.com"
+
+
+def test_the_shipped_model_never_saw_a_held_out_agency(model):
+    trained_on = set(model.info["train"]["agencies"])
+    held_out = set(model.info["test"]["agencies"])
+    assert trained_on.isdisjoint(held_out)
+    assert all(is_test_agency(a) for a in held_out)
+
+
+# ---- real held-out paragraphs ------------------------------------------------------------------
+
+HELD_OUT_EXPECTED = {
+    "p0027": "other",  # 本报告由南平市…根据《条例》… (a preamble; the labels file calls it other)
+    "p0032": "problem",  # 目前,我市政府信息公开工作还存在一些不足:一是…
+    "p0050": "on_request",  # (二)依申请公开情况。…
+    "p0067": "problem",
+    "p0146": "other",  # 2021年文瀛湖街道无其他需要报告的事项
+    "p0252": "problem",
+    "p0270": "overview",
+    "p0369": "on_request",
+    "p0370": "other",  # 没有因政府信息公开而产生的收费
+    "p0372": "problem",
+    "p0373": "measure",  # 对此,我们加强对工作人员进行培训…
+}
+
+
+@pytest.mark.parametrize("row_id,expected", sorted(HELD_OUT_EXPECTED.items()))
+def test_held_out_paragraph_gets_its_hand_label(model, row_id, expected):
+    row = _labels_rows()[row_id]
+    assert is_test_agency(agency_of_url(row["url"])), "only held-out paragraphs may be used here"
+    label, score = model.predict([row["text"]])[0]
+    label = "other" if label == "preamble" else label  # the labels file has no preamble label
+    assert label == expected, f"{row_id}: {row['text'][:40]}… got {label} ({score:.2f})"
+
+
+def test_held_out_scores_do_not_regress(model):
+    """Scores on all held-out hand labels, labelled in report order (what label_paragraphs does)."""
+    examples = clf.load_training_examples()
+    _train, test = clf.split_examples(examples)
+    assert {e.source for e in test} <= {"labels", "gold"}
+    result = clf.evaluate_examples(model, test, in_order=True)
+    assert result["macro_f1"] >= 0.80, result["per_label"]
+    assert result["per_label"]["problem"]["f1"] >= 0.85
+    assert result["per_label"]["preamble"]["f1"] >= 0.9
+
+
+def test_evaluate_labels_scores_only_held_out_rows(model):
+    result = clf.evaluate_labels(LABELS_PATH, model)
+    held_out = [r for r in _labels_rows().values() if is_test_agency(agency_of_url(r["url"]))]
+    assert result["n"] == len(held_out)
+    assert 0.6 <= result["macro_f1"] <= 1.0
+    matrix = result["confusion"]
+    assert len(matrix) == len(result["labels"]) and sum(map(sum, matrix)) == result["n"]
+    assert set(result["per_label"]["problem"]) == {"precision", "recall", "f1", "support"}
+    assert "preamble" not in result["labels"]  # a preamble prediction counts as `other` here
+
+
+# ---- the seed report, through ingest + segment -------------------------------------------------
+
+
+def _segmented_seed() -> list[Paragraph]:
+    from nianbao import ingest, sections
+
+    _parts, paragraphs = sections.segment(ingest.load(SEED / "source.txt"))
+    return paragraphs
+
+
+def test_seed_paragraphs_get_their_gold_labels(model):
+    paragraphs = _segmented_seed()
+    clf.label_paragraphs(paragraphs, model)
+    gold = {p["text"]: p["label"] for p in json.loads((SEED / "gold.json").read_text(encoding="utf-8"))["paragraphs"]}
+    by_text = {p.text.strip(): p for p in paragraphs}
+    missing = [t for t in gold if t not in by_text]
+    assert not missing, f"segment no longer yields these gold paragraphs: {missing}"
+    wrong = {t[:30]: (by_text[t].label, label) for t, label in gold.items() if by_text[t].label != label}
+    assert not wrong, wrong
+    part5 = [p for p in paragraphs if p.part == 5]
+    assert part5 and all(p.label in ("problem", "measure") for p in part5)
+    assert all(0.0 <= (p.score or 0) <= 1.0 for p in paragraphs)
+
+
+def test_seed_part_one_subsections_get_their_labels(model):
+    paragraphs = [p for p in _segmented_seed() if p.part == 1 and p.subsection]
+    clf.label_paragraphs(paragraphs, model)
+    by_heading = {p.subsection[:5]: p.label for p in paragraphs}
+    assert by_heading["（一）主动"] == "proactive"
+    assert by_heading["（二）依申"] == "on_request"
+    assert by_heading["（三）政府"] == "management"
+    assert by_heading["（四）政府"] == "management"
+
+
+# ---- mixed problem / measure paragraphs ---------------------------------------------------------
+
+
+def test_split_mixed_finds_the_turn_to_measures(model):
+    # pingtan-2016 gold: one "problem" paragraph that ends by announcing the measures
+    text = next(e.text for e in load_gold_paragraphs(SAMPLES) if e.text.startswith("2016年，我区政府信息公开工作取得了明显进展"))
+    spans = clf.split_mixed(text, model)
+    assert [label for _, _, label in spans] == ["problem", "measure"]
+    assert text[spans[1][0] : spans[1][1]].startswith("2016年，我们将采取以下措施加以改进")
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a < b for a, b, _ in spans) and all(spans[i][1] == spans[i + 1][0] for i in range(len(spans) - 1))
+
+
+def test_split_mixed_keeps_a_pure_problem_list_whole(model):
+    seed_problem = "一是重点领域信息公开工作还需加强，公共法律服务领域是群众关切的领域，对相关政策的进一步解读、细化较少；二是信息公开缺少标准化。"
+    assert clf.split_mixed(seed_problem, model) == [(0, len(seed_problem), "problem")]
+
+
+def test_split_mixed_of_a_held_out_problem_then_measure_paragraph(model):
+    text = _labels_rows()["p0142"]["text"]  # pingcheng (held out): 虽然…存在⼀些差距…针对上述问题,我街将…
+    labels = [label for _, _, label in clf.split_mixed(text, model)]
+    assert labels == ["problem", "measure"]
+
+
+# ---- weak labels -------------------------------------------------------------------------------
+
+
+def test_weak_labels_follow_the_report_headings():
+    assert weak_label(Paragraph("…", part=0, index=0)) == "preamble"
+    assert weak_label(Paragraph("…", part=5, index=0, subsection="(一) 存在问题")) == "problem"
+    assert weak_label(Paragraph("…", part=5, index=0, subsection="(二) 改进措施")) == "measure"
+    assert weak_label(Paragraph("…", part=1, index=0, subsection="（一）主动公开情况；")) == "proactive"
+    assert weak_label(Paragraph("…", part=6, index=0)) == "other"
+    assert weak_label(Paragraph("…", part=5, index=0)) is None  # no heading: cannot tell
+
+
+# ---- saving, loading, fallback -----------------------------------------------------------------
+
+SMALL_TRAINING = [
+    ("本报告根据《中华人民共和国政府信息公开条例》要求编制。", "preamble"),
+    ("本年度报告中所列数据统计期限为2022年1月1日至12月31日。", "preamble"),
+    ("全年主动公开政府信息141条。", "proactive"),
+    ("及时公开财政预决算信息，主动公开政策文件。", "proactive"),
+    ("共收到政府信息公开申请3件，均已按时答复。", "on_request"),
+    ("未收到政府信息公开申请。", "on_request"),
+    ("一是信息公开不够及时；二是公开内容不够全面。", "problem"),
+    ("存在的问题主要是政策解读形式单一。", "problem"),
+    ("下一步，我局将加强培训，进一步规范信息发布。", "measure"),
+    ("继续完善信息公开机制，提高公开质量。", "measure"),
+]
+
+
+def _small_model() -> clf.ParagraphClassifier:
+    from nianbao.sections.classifier_data import LabelledText
+
+    examples = [LabelledText(t, label, agency="a", source="labels", document="d") for t, label in SMALL_TRAINING]
+    return clf.fit(examples)
+
+
+def test_skops_round_trip_gives_the_same_probabilities(tmp_path):
+    model = _small_model()
+    model.info = {"version": clf.MODEL_VERSION}
+    path = model.save(tmp_path)
+    assert path.suffix == ".skops" and zipfile.is_zipfile(path)  # skops archive, not a pickle
+    loaded = clf.ParagraphClassifier.load(tmp_path)
+    texts = [t for t, _ in SMALL_TRAINING] + ["本年度未收取信息处理费。"]
+    assert (loaded.predict_proba(texts) == model.predict_proba(texts)).all()
+    assert loaded.transitions is not None and (loaded.transitions.matrix == model.transitions.matrix).all()
+    assert (loaded.problem_probability(texts) == model.problem_probability(texts)).all()
+
+
+def test_loading_refuses_untrusted_code(tmp_path):
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    sio.dump({"pipeline": FunctionTransformer(os.system), "labels": list(LABELS)}, tmp_path / clf.MODEL_FILENAME)
+    with pytest.raises(ValueError, match="does not trust"):
+        clf.ParagraphClassifier.load(tmp_path)
+
+
+def test_fallback_without_model_warns_and_uses_headings(tmp_path, monkeypatch):
+    monkeypatch.setenv("NIANBAO_MODEL_DIR", str(tmp_path))
+    paragraphs = [
+        Paragraph("本报告根据《条例》编制。", part=0, index=0),
+        Paragraph("一是公开不及时。", part=5, index=1, subsection="(一) 存在问题"),
+        Paragraph("对于群众关切的领域，要提高信息公开频率。", part=5, index=2),
+    ]
+    with pytest.warns(clf.ModelMissingWarning, match="nianbao train"):
+        clf.label_paragraphs(paragraphs)
+    assert [p.label for p in paragraphs] == ["preamble", "problem", None]
+    assert paragraphs[2].score is None
+
+
+def test_label_paragraphs_on_nothing_is_a_no_op(model):
+    clf.label_paragraphs([], model)
+
+
+# ---- spaCy component ---------------------------------------------------------------------------
+
+
+def test_spacy_component_sets_doc_cats(model):
+    from nianbao.sections.classifier_spacy import FACTORY, make_nlp
+
+    nlp = make_nlp(clf.DEFAULT_MODEL_DIR)
+    assert nlp.lang == "zh" and nlp.pipe_names == [FACTORY]
+    text = _labels_rows()["p0372"]["text"]  # held out: 一年下来…但仍存在的以下问题有
+    doc = nlp(text)
+    assert [t.text for t in doc][:3] == ["一年", "下来", "政府"]  # jieba words
+    assert set(doc.cats) == set(LABELS)
+    assert abs(sum(doc.cats.values()) - 1.0) < 1e-6
+    assert doc._.paragraph_label == "problem" == max(doc.cats, key=doc.cats.get)
+    docs = list(nlp.pipe([text, _labels_rows()["p0370"]["text"]]))
+    assert [d._.paragraph_label for d in docs] == ["problem", "other"]
+
+
+def test_spacy_component_without_model_says_what_to_do(tmp_path):
+    from nianbao.sections.classifier_spacy import make_nlp
+
+    with pytest.raises(FileNotFoundError, match="nianbao train"):
+        make_nlp(tmp_path)
+
+
+# ---- CLI ---------------------------------------------------------------------------------------
+
+
+def _runner():
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+
+    return CliRunner(), app
+
+
+def test_cli_classify_reads_stdin_and_prints_json_lines():
+    runner, app = _runner()
+    rows = _labels_rows()
+    lines = [rows["p0252"]["text"], rows["p0370"]["text"], ""]
+    result = runner.invoke(app, ["classify", "-"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["text"] for o in out] == lines[:2]
+    assert [o["label"] for o in out] == ["problem", "other"]
+    assert all(0 < o["score"] <= 1 for o in out)
+
+
+def test_cli_classify_file_and_missing_file(tmp_path):
+    runner, app = _runner()
+    src = tmp_path / "paras.txt"
+    src.write_text("2013年,我镇政府未收到信息公开的申请,也无不予公开信息的情况发生。\n", encoding="utf-8")
+    ok = runner.invoke(app, ["classify", str(src)])
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["label"] == "on_request"
+    missing = runner.invoke(app, ["classify", str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 2 and "not a readable file" in missing.output
+
+
+def test_cli_classify_without_model_fails_clearly(tmp_path):
+    runner, app = _runner()
+    result = runner.invoke(app, ["classify", "-", "--model-dir", str(tmp_path)], input="一是公开不及时。\n")
+    assert result.exit_code == 2 and "nianbao train" in result.output
+
+
+def test_cli_train_writes_a_loadable_model(tmp_path):
+    runner, app = _runner()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = runner.invoke(app, ["train", "--out", str(tmp_path), "--no-weak", "--evaluate"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report["train"]["agencies"]).isdisjoint(report["test"]["agencies"])
+    assert 0.5 < report["held_out"]["macro_f1"] <= 1.0
+    loaded = clf.ParagraphClassifier.load(tmp_path)
+    assert loaded.predict(["本年度未收取政府信息公开处理费。"])[0][0] == "other"
