@@ -67,7 +67,9 @@ class Line:
 
     @property
     def size(self) -> float:
-        return statistics.median(c.size or (c.bottom - c.top) for c in self.chars)
+        """Font size of the line's ideographs (digits and Latin come from other fonts)."""
+        cjk = [c for c in self.chars if _CJK.match(c.text)] or self.chars
+        return statistics.median(c.size or (c.bottom - c.top) for c in cjk)
 
 
 @dataclass
@@ -332,6 +334,19 @@ def body_margins(lines: list[Line]) -> Margins:
     return Margins(left, right, size)
 
 
+def _pushed_down(line: Line, gap: float) -> bool:
+    """Whether the previous line ended early only because this line opens with an
+    unbreakable run (a URL, a long number) that did not fit in the gap."""
+    chars = sorted(line.chars, key=lambda c: c.x0)
+    run = []
+    for c in chars:
+        if _CJK.match(c.text) and run and c.text not in "（）":
+            break
+        run.append(c)
+    latin = [c for c in run if _ASCII_WORD.match(c.text) or c.text in "./:-_@"]
+    return len(latin) >= 4 and run[-1].x1 - run[0].x0 >= gap - 0.5 * (run[0].size or 1)
+
+
 def build_blocks(ordered: list[Line], margins: Margins, page_width: float) -> list[TextBlock]:
     """Join lines into paragraphs and headings.
 
@@ -341,20 +356,27 @@ def build_blocks(ordered: list[Line], margins: Margins, page_width: float) -> li
     prev: Line | None = None
     for ln in ordered:
         size = max(margins.size, 1.0)
-        centered = abs((ln.x0 + ln.x1) / 2 - page_width / 2) < 2 * size and ln.x0 > margins.left + 2 * size
+        middle = (margins.left + margins.right) / 2
+        centered = abs((ln.x0 + ln.x1) / 2 - middle) < 2 * size and ln.x1 < margins.right - size
+        big = ln.size > 1.15 * size
         level = heading_level(ln.text, centered)
-        if level is None and centered and not blocks:
-            level = 0  # a centred line before any body text: the report title
+        if level is None and not blocks and (big or centered) and abs((ln.x0 + ln.x1) / 2 - middle) < 2 * size:
+            level = 0  # a centred (or large) line before any body text: the report title
         starts_new = (
             prev is None
             or level is not None
             or (blocks and blocks[-1].kind == "heading")
             or ln.x0 > margins.left + 1.2 * size  # first-line indent
-            or prev.x1 < margins.right - 2.5 * size  # previous line ended early
+            or (prev.x1 < margins.right - 2.5 * size and not _pushed_down(ln, margins.right - prev.x1))
             or (ln.page == prev.page and ln.top - prev.bottom > 1.6 * max(prev.bottom - prev.top, size))
             or (ln.page == prev.page and abs(ln.size - prev.size) > 1.5)
         )
-        if level == 0 and blocks and blocks[-1].kind == "heading" and blocks[-1].level == 0 and ln.page == prev.page:
+        title_goes_on = bool(
+            blocks and blocks[-1].kind == "heading" and blocks[-1].level == 0 and ln.page == prev.page
+            and level is None and abs((ln.x0 + ln.x1) / 2 - middle) < 2 * size
+            and ln.top - prev.bottom < 0.8 * prev.size and abs(ln.size - prev.size) < 1.5
+        )
+        if title_goes_on:
             blocks[-1].lines.append(ln)  # a title printed on two lines
         elif starts_new:
             blocks.append(TextBlock("heading" if level is not None else "paragraph", [ln], level))

@@ -200,7 +200,7 @@ def random_report(seed: int, layout: str = "2021", pages: int = 4, agency: str |
     year = 2023 if layout == "2021" else 2020
     agency = agency or rng.choice(["平潭综合实验区财政金融局", "金水区司法局", "某市人力资源和社会保障局", "某县交通运输局"])
     paras = _corpus_paragraphs()
-    n_par = max(1, pages * 3 - 8)  # about three paragraphs fill a page beside the tables
+    n_par = max(1, pages * 4 - 6)  # about four corpus paragraphs fill a page; the tables take about two
 
     def pick(label: str, n: int) -> list[str]:
         pool = paras.get(label) or ["本机关认真贯彻落实《中华人民共和国政府信息公开条例》，不断提升政务公开质量。"]

@@ -1,0 +1,244 @@
+"""PDF reports: text layer, tables, character repair, bad files.
+
+PDFs are rendered once per session into a temporary folder (Chromium, LibreOffice and
+reportlab, see nianbao.synth); tests that need a program skip, saying which, when it is
+missing.  The real HTML reports of corpus/samples, printed to PDF, must give exactly
+their gold table figures and the same arithmetic findings as the HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nianbao.errors import IngestError
+from nianbao.ingest.charfix import RADICAL_MAP, count_suspect, fix_chars
+from nianbao.ingest.pdf import load_pdf
+from nianbao.synth import available_makers, random_report, render, render_sample, score_document
+from sample_data import SAMPLES
+
+HTML_SAMPLES = sorted(p.name for p in SAMPLES.glob("*-html"))
+ARITHMETIC = {"t3_balance", "t3_row_total", "t3_result_total", "t4_group_total"}
+
+
+def _need(maker: str) -> None:
+    if maker not in available_makers():
+        program = {"chromium": "chromium", "libreoffice": "soffice (libreoffice-writer-nogui)", "reportlab-wqy": "fonts-wqy-zenhei"}[maker]
+        pytest.skip(f"{program} is not installed (scripts/install-system-deps.sh installs it)")
+
+
+def _load(pdf: Path):
+    return load_pdf(pdf, pdf.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def pdf_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pdf")
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(pdf_dir):
+    """sample_pdf(name, maker) -> path of the real report printed to PDF (cached)."""
+    def make(name: str, maker: str) -> Path:
+        _need(maker)
+        out = pdf_dir / f"{name}-{maker}.pdf"
+        if not out.exists():
+            render_sample(SAMPLES / name, maker, out)
+        return out
+    return make
+
+
+@pytest.fixture(scope="session")
+def synth_pdf(pdf_dir):
+    """synth_pdf(seed, maker, ruled) -> (path, truth) of a synthetic report with T3 split."""
+    def make(seed: int, maker: str, ruled: bool, pages: int = 4):
+        _need(maker)
+        report = random_report(seed, "2021" if seed % 2 else "2019", pages=pages)
+        out = pdf_dir / f"{report.name}-{maker}-{'ruled' if ruled else 'plain'}-{pages}.pdf"
+        if not out.exists():
+            render(report, maker, out, ruled=ruled, split_t3=True, repeat_header=seed % 2 == 1)
+        return out, report.truth
+    return make
+
+
+# ---------------------------------------------------------------- real reports printed to PDF
+@pytest.mark.parametrize("maker", ["chromium", "libreoffice"])
+@pytest.mark.parametrize("name", HTML_SAMPLES)
+def test_real_report_pdf_tables_equal_gold(sample_pdf, name, maker):
+    doc = _load(sample_pdf(name, maker))
+    truth = json.loads((SAMPLES / name / "gold.json").read_text(encoding="utf-8"))["tables"]
+    score = score_document(doc, truth)
+    assert score.wrong == [], f"{name} via {maker}: {score}"
+
+
+@pytest.mark.parametrize("name", ["pingtan-2021-html", "pingtan-2023-html"])
+def test_real_report_pdf_arithmetic_findings_match_html(sample_pdf, name):
+    from nianbao.pipeline import check
+
+    def arithmetic(result):
+        return sorted((f.family, tuple(sorted(f.cells))) for f in result.findings if f.family in ARITHMETIC)
+
+    html = check(SAMPLES / name / "source.html", classify=False)
+    pdf = check(sample_pdf(name, "libreoffice"), classify=False)
+    assert pdf.ok, [str(m) for m in pdf.messages]
+    assert arithmetic(pdf) == arithmetic(html)
+    assert pdf.tables["T3"].values() == html.tables["T3"].values()
+
+
+def test_paragraphs_in_reading_order_with_page_and_box(sample_pdf):
+    name = "pingtan-2021-html"
+    doc = _load(sample_pdf(name, "chromium"))
+    gold = [p["text"] for p in json.loads((SAMPLES / name / "gold.json").read_text(encoding="utf-8"))["paragraphs"]]
+    paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
+    texts = [b.text for b in paragraphs]
+    positions = [texts.index(g) for g in gold]  # every gold paragraph comes out whole …
+    assert positions == sorted(positions)  # … and in the printed order
+    for b in paragraphs:
+        assert doc.text[b.prov.start:b.prov.end] == b.text
+        x0, top, x1, bottom = b.prov.bbox
+        assert b.prov.page >= 1 and 0 <= x0 < x1 and 0 <= top < bottom
+    parts = [b.text for b in doc.blocks if b.kind == "heading" and b.level == 1]
+    assert [p[:2] for p in parts] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+
+
+def test_table_cells_carry_page_and_box(sample_pdf):
+    doc = _load(sample_pdf("pingtan-2021-html", "chromium"))
+    for index, block in doc.tables:
+        assert block.rows and len({len(r) for r in block.rows}) == 1  # a full rectangular grid
+        for row in block.rows:
+            for cell in row:
+                assert cell.prov.page and cell.prov.bbox and cell.prov.table == index
+
+
+# ---------------------------------------------------------------- synthetic reports
+@pytest.mark.parametrize("maker", ["chromium", "libreoffice", "reportlab-wqy", "reportlab-cid"])
+def test_synthetic_ruled_tables_exact(synth_pdf, maker):
+    for seed in (1, 2):  # a 2021 and a 2019 layout; T3 split over two pages
+        pdf, truth = synth_pdf(seed, maker, ruled=True)
+        score = score_document(_load(pdf), truth)
+        assert score.wrong == [], f"{pdf.name}: {score}"
+
+
+@pytest.mark.parametrize("maker", ["chromium", "libreoffice", "reportlab-wqy", "reportlab-cid"])
+def test_synthetic_borderless_tables(synth_pdf, maker):
+    total = correct = 0
+    for seed in (1, 2):
+        pdf, truth = synth_pdf(seed, maker, ruled=False)
+        score = score_document(_load(pdf), truth)
+        total, correct = total + score.total, correct + score.correct
+    assert correct / total >= BORDERLESS_FLOOR[maker], f"{maker}: {correct}/{total}"
+
+
+# Measured floors (benchmarks/pdf_tables.py gives the current figures); raise them as the
+# borderless reader improves, never lower them to make a failure pass.
+BORDERLESS_FLOOR = {"chromium": 0.98, "libreoffice": 0.80, "reportlab-wqy": 0.84, "reportlab-cid": 0.84}
+
+
+def test_t3_split_across_pages_is_one_table(synth_pdf):
+    pdf, _ = synth_pdf(1, "reportlab-cid", ruled=True)
+    doc = _load(pdf)
+    t3 = [b for _, b in doc.tables if "本年新收" in b.text]
+    assert len(t3) == 1
+    pages = {c.prov.page for row in t3[0].rows for c in row}
+    assert len(pages) == 2
+    labels = [row[0].text + row[1].text + row[2].text for row in t3[0].rows]
+    assert sum("申请人情况" in x or "自然人" in x for x in labels) <= 2  # the repeated header is dropped
+
+
+def test_running_header_and_page_numbers_removed(synth_pdf):
+    pdf, _ = synth_pdf(1, "reportlab-cid", ruled=True)
+    doc = _load(pdf)
+    title = doc.blocks[0].text
+    assert title.endswith("政府信息公开工作年度报告")
+    assert doc.text.count(title) == 1  # printed again at the top of every page, kept once
+    assert not re.search(r"^- \d+ -$", doc.text, re.M)
+
+
+# ---------------------------------------------------------------- character repair
+def test_fix_chars_maps_radicals_to_ideographs():
+    assert fix_chars("⼀⼈⾏⺠⻔⼾") == "一人行民门户"
+    assert fix_chars("政府信息公开（一）：") == "政府信息公开（一）："  # full-width punctuation kept
+    assert RADICAL_MAP["⻓"] == "长" and count_suspect("⾏政") == 1
+
+
+def test_chromium_noto_pdf_radicals_repaired(pdf_dir):
+    """Chromium + Noto Sans CJK writes radicals into the ToUnicode map: pdfminer (and so
+    camelot) extracts ⼀⼈⾏⺠; the loaded Document must read 一人行民."""
+    _need("chromium")
+    from nianbao.synth.render import html_to_pdf_chromium
+
+    html = pdf_dir / "radicals.html"
+    html.write_text(
+        "<html><head><meta charset='utf-8'></head><body style=\"font-family: 'Noto Sans CJK SC'\">"
+        "<p>一、人民群众关注的行政复议、门户网站和长期工作</p>"
+        "<table border=1><tr><td>行政复议</td><td>一人</td></tr><tr><td>人民</td><td>5</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    pdf = html_to_pdf_chromium(html, pdf_dir / "radicals.pdf")
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as p:
+        raw = p.pages[0].extract_text()
+    assert count_suspect(raw) > 5, "the test PDF no longer shows the radical case"
+    doc = _load(pdf)
+    assert count_suspect(doc.text) == 0
+    assert "人民群众关注的行政复议、门户网站和长期工作" in doc.text
+
+
+# ---------------------------------------------------------------- bad files
+def test_encrypted_pdf_is_a_clear_error(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "locked.pdf"
+    c = canvas.Canvas(str(path), encrypt="secret")
+    c.drawString(72, 720, "locked")
+    c.save()
+    with pytest.raises(IngestError, match="encrypted"):
+        _load(path)
+
+
+def test_damaged_pdf_is_a_clear_error(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    with pytest.raises(IngestError, match="damaged"):
+        _load(path)
+
+
+def test_truncated_pdf_never_crashes(synth_pdf, tmp_path):
+    pdf, _ = synth_pdf(1, "reportlab-cid", ruled=True)
+    data = pdf.read_bytes()
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    try:
+        doc = _load(path)
+    except IngestError as exc:
+        assert "damaged" in str(exc)
+    else:
+        assert doc.format == "pdf"
+
+
+def test_scanned_pages_are_named_in_a_warning(tmp_path):
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    image = tmp_path / "scan.png"
+    Image.new("L", (400, 500), 255).save(image)
+    path = tmp_path / "scanned.pdf"
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, 720, "一、总体情况")
+    c.showPage()
+    c.drawImage(str(image), 72, 200, 400, 500)
+    c.showPage()
+    c.drawImage(str(image), 72, 200, 400, 500)
+    c.save()
+    doc = _load(path)
+    warnings = [m for m in doc.messages if m.code == "pdf-scanned"]
+    assert len(warnings) == 1 and "2-3" in warnings[0].text and warnings[0].page == 2
+    assert "一、总体情况" in doc.text
