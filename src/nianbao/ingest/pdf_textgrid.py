@@ -131,6 +131,9 @@ def _column_of(t: Token, cols: list[list[float]]) -> int:
     return left[-1] if left else 0
 
 
+_ITEM = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、])")
+
+
 def _table_from_rows(lines: list[Line], page: PageText) -> RawTable | None:
     line_tokens = [(ln, _tokens(ln)) for ln in lines]
     if not line_tokens:
@@ -142,36 +145,127 @@ def _table_from_rows(lines: list[Line], page: PageText) -> RawTable | None:
     if len(data) < 2 and not any(len(figures_of[id(ln)]) >= 5 for ln in data):
         return None
     cols = _figure_columns([figures_of[id(ln)] for ln in data], size)
-    data_mids = [(ln.top + ln.bottom) / 2 for ln in data]
     first_data_top = min(ln.top for ln in data)
-    rows: list[tuple[float, list[Token], bool]] = []  # (y, tokens, is data row)
-    attached: dict[int, list[Token]] = {i: [] for i in range(len(data))}
+    header_rows: list[list[Token]] = []
+    label_tokens: list[Token] = []
+    data_figures: list[list[Token]] = [[] for _ in data]
     for ln, toks in line_tokens:
         if ln in data:
-            attached[data.index(ln)] += toks
-            continue
-        over_figures = any(t.x1 > label_edge + size for t in toks)
-        if over_figures or _HEADER_TEXT.match(ln.text) or ln.bottom < first_data_top - 0.2 * size:
-            rows.append((ln.top, toks, False))
-            continue
-        mid = (ln.top + ln.bottom) / 2
-        attached[min(range(len(data)), key=lambda k: abs(data_mids[k] - mid))] += toks
-    rows += [(data[i].top, toks, True) for i, toks in attached.items()]
+            data_figures[data.index(ln)] = [t for t in toks if t.x0 >= label_edge]
+            label_tokens += [t for t in toks if t.x0 < label_edge]
+        elif any(t.x1 > label_edge + size for t in toks) or _HEADER_TEXT.match(ln.text) or ln.bottom < first_data_top - 0.2 * size:
+            header_rows.append(toks)
+        else:
+            label_tokens += toks
+    starts = _label_starts(label_tokens, size)
+    data_labels: list[dict[int, list[Token]]] = [{} for _ in data]
+    for k in range(len(starts)):
+        column = [t for t in label_tokens if _label_column(t, starts, size) == k]
+        for cell in _label_cells(column, data, size):
+            data_labels[_owner(cell, data)].setdefault(k, []).extend(cell)
+    rows: list[tuple[float, dict[int, list[Token]], dict[int, list[Token]], bool]] = []
+    for toks in header_rows:
+        labels: dict[int, list[Token]] = {}
+        for t in toks:
+            if t.x0 < label_edge:
+                labels.setdefault(_label_column(t, starts, size), []).append(t)
+        figures: dict[int, list[Token]] = {}
+        for t in toks:
+            if t.x0 >= label_edge:
+                figures.setdefault(_column_of(t, cols), []).append(t)
+        rows.append((min(t.top for t in toks), labels, figures, False))
+    for i, ln in enumerate(data):
+        figures = {}
+        for t in data_figures[i]:
+            figures.setdefault(_column_of(t, cols), []).append(t)
+        rows.append((ln.top, data_labels[i], figures, True))
     rows.sort(key=lambda r: r[0])
-    laid = [_lay_row(toks, cols, label_edge, size) for _, toks, _ in rows]
-    n_labels = max(len(labels) for labels, _ in laid)
+    rows = _merge_header_runs(rows)
+    n_labels = len(starts)
     cells: list[RawCell] = []
-    for r, ((_, toks, is_data), (labels, figures)) in enumerate(zip(rows, laid)):
+    for r, (_, labels, figures, is_data) in enumerate(rows):
+        toks = [t for group in list(labels.values()) + list(figures.values()) for t in group]
         top, bottom = min(t.top for t in toks), max(t.bottom for t in toks)
-        for k, group in enumerate(labels):  # right-aligned against the figure columns
+        for k, group in sorted(labels.items()):
             cells.append(RawCell(min(t.x0 for t in group), top, max(t.x1 for t in group), bottom,
-                                 _join(group, size), page.number, (r, n_labels - len(labels) + k)))
+                                 _join(group, size), page.number, (r, k)))
         for c, (x0, x1) in enumerate(cols):
             group = figures.get(c, [])
             if group or is_data:
                 cells.append(RawCell(x0, top, x1, bottom, _join(group, size), page.number, (r, n_labels + c)))
     box = (min(c.x0 for c in cells), min(c.top for c in cells), max(c.x1 for c in cells), max(c.bottom for c in cells))
     return RawTable([cells], [page.number], [box], "text", [n_labels])
+
+
+def _merge_header_runs(rows):
+    """Header lines printed one under another form one header row, each column's text
+    joined top to bottom (a narrow header cell wraps 结果维持 into 结/果/维/持)."""
+    out = []
+    for row in rows:
+        if out and not row[3] and not out[-1][3]:
+            top, labels, figures, _ = out[-1]
+            for k, toks in row[1].items():
+                labels.setdefault(k, []).extend(toks)
+            for c, toks in row[2].items():
+                figures.setdefault(c, []).extend(toks)
+            continue
+        out.append((row[0], dict(row[1]), dict(row[2]), row[3]))
+    return out
+
+
+def _label_starts(tokens: list[Token], size: float) -> list[float]:
+    """Left edges of the label columns: where (left-aligned) label text starts again and again."""
+    clusters: list[list[float]] = []
+    for x in sorted(t.x0 for t in tokens):
+        if clusters and x - clusters[-1][0] <= 0.6 * size:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    starts = [c[0] for c in clusters if len(c) >= 3]
+    return starts or [min((t.x0 for t in tokens), default=0.0)]
+
+
+def _label_column(t: Token, starts: list[float], size: float) -> int:
+    return max((k for k, x in enumerate(starts) if x <= t.x0 + 0.6 * size), default=0)
+
+
+def _overlaps(t: Token, ln: Line) -> bool:
+    return t.top < ln.bottom - 1 and t.bottom > ln.top + 1
+
+
+def _label_cells(tokens: list[Token], data: list[Line], size: float) -> list[list[Token]]:
+    """One label column's tokens grouped into cells: a cell goes on over wrapped lines and
+    ends where an item number starts a line ("1.", "（二）", "四、"), at a wide vertical gap,
+    or where a line sits beside a second data row."""
+    cells: list[list[Token]] = []
+    last_mid = None
+    rows_of_cell: set[int] = set()
+    for t in sorted(tokens, key=lambda t: (t.top, t.x0)):
+        same_line = last_mid is not None and abs(t.mid_y - last_mid) < 0.5 * size
+        beside = {i for i, ln in enumerate(data) if _overlaps(t, ln)}
+        new_cell = not cells or (not same_line and (
+            _ITEM.match(t.text)
+            or t.top - max(x.bottom for x in cells[-1]) > 0.9 * size
+            or (beside and rows_of_cell and not beside & rows_of_cell)
+        ))
+        if new_cell:
+            cells.append([t])
+            rows_of_cell = set(beside)
+        else:
+            cells[-1].append(t)
+            rows_of_cell |= beside
+        last_mid = t.mid_y
+    return cells
+
+
+def _owner(cell: list[Token], data: list[Line]) -> int:
+    """The data row a label cell belongs to: the one printed beside it (the middle one
+    for a label spanning several rows), else the nearest."""
+    top, bottom = min(t.top for t in cell), max(t.bottom for t in cell)
+    mid = (top + bottom) / 2
+    beside = [i for i, ln in enumerate(data) if ln.top < bottom - 1 and ln.bottom > top + 1]
+    pool = beside or range(len(data))
+    return min(pool, key=lambda i: abs((data[i].top + data[i].bottom) / 2 - mid))
 
 
 def _join(tokens: list[Token], size: float) -> str:
@@ -192,31 +286,6 @@ def _label_edge(rows: list[list[Token]], size: float) -> float:
                 break
     if not xs:
         return float("inf")
-    xs.sort()
-    return xs[len(xs) // 4] - 0.5 * size
-
-
-def _lay_row(toks: list[Token], cols: list[list[float]], label_edge: float, size: float
-             ) -> tuple[list[list[Token]], dict[int, list[Token]]]:
-    """A row's label columns (groups of tokens, left to right) and its figure-column tokens."""
-    labels = sorted((t for t in toks if t.x0 < label_edge), key=lambda t: t.x0)
-    figures: dict[int, list[Token]] = {}
-    for t in toks:
-        if t.x0 >= label_edge:
-            figures.setdefault(_column_of(t, cols), []).append(t)
-    phrases: list[Token] = []
-    for t in labels:  # words of one label printed with a wide gap ("（一）  予以公开") form one phrase
-        prev = next((p for p in reversed(phrases) if abs(p.mid_y - t.mid_y) < 0.5 * size), None)
-        if prev is not None and 0 <= t.x0 - prev.x1 < 1.2 * size:
-            phrases[phrases.index(prev)] = Token(prev.chars + t.chars, prev.text + t.text)
-        else:
-            phrases.append(t)
-    groups: list[list[Token]] = []
-    for t in sorted(phrases, key=lambda t: t.x0):  # label columns: same start, or overlapping
-        for g in groups:
-            if abs(g[0].x0 - t.x0) < 1.5 * size or (t.x0 < max(x.x1 for x in g) and t.x1 > g[0].x0):
-                g.append(t)
-                break
-        else:
-            groups.append([t])
-    return groups, figures
+    # The leftmost first figure (item numbers glued to labels are already excluded):
+    # figures are centred in their column, so a wide one starts left of a narrow one.
+    return min(xs) - 0.3 * size
