@@ -52,8 +52,13 @@ from .flattened_text import (
 from .schema import T3_COLUMNS, T4_GROUPS, t3_rows
 
 SPLIT_LIMIT = 400  # splits listed per row before only total-keeping ones are listed
+SPLIT_LIMIT_EXHAUSTIVE = 10_000  # the same when a table's decoding breaks a rule
 KEEP_ALL = 40  # a row with more splits than this keeps only those keeping its totals, if any do
-W_LOST_BLANKS = 50  # a reading that assumes empty cells vanished: less than any broken table rule
+# Assuming empty cells vanished costs as much as a printed part being wrong (which breaks
+# its row total and a column rule), so the two explanations tie rather than one winning …
+W_LOST_BLANKS = W_ROW + W_COLUMN
+LOST_LIMIT = 2000  # lost-blank readings listed per row; a row with more is never decoded as certain
+W_LOST_BLANKS_SEEN = 0  # … unless the copy visibly drops them: then a full reading is no likelier than one with gaps
 RESULT_ROWS_PARENTS = ("denied", "unable", "not_processed", "other")
 
 
@@ -144,35 +149,69 @@ class _Context:
         self.result.messages.append(Message("info", code, msg))
 
 
-def _candidates(run: RowRun, shape: RowShape) -> tuple[list[Split], list[int], bool]:
-    """All splits of a row's run(s), each with its own cost, and whether the list is complete.
+def _drops_empty_cells(runs: list[RowRun], shape: RowShape) -> bool:
+    """Does the copy drop empty cells?  Some row then has fewer characters than cells."""
+    for run in runs:
+        if run.variants:
+            tokens = tokenize(run.text, run.start, allow_negative=False)
+            chars = sum(1 if t.blank else len(t.text) for t in tokens)
+            if chars < len(shape.columns):
+                return True
+    return False
 
-    Only total-keeping splits are kept when there are too many.  When no
-    split keeps the row total, readings with lost empty cells are added (at a
-    cost, so a full reading that fits the table is preferred).
+
+def _candidates(
+    run: RowRun, shape: RowShape, lost_cost: int = W_LOST_BLANKS, exhaustive: bool = False
+) -> tuple[list[Split], list[int], bool]:
+    """Readings of a row's run(s), each with its own cost, and whether the list is complete.
+
+    Fast pass (``exhaustive`` False): a row with many splits keeps only those
+    keeping its total, and readings that assume empty cells vanished are
+    listed only when the copy visibly drops them (cheap ``lost_cost``) or no
+    full split keeps the total.  The exhaustive pass, for a table whose fast
+    decoding breaks a rule, lists everything: then a lost-blank reading costs
+    as much as a wrong printed part, and neither explanation wins by default.
     """
-    splits, complete = _full_splits(run, shape)
+    splits, complete = _full_splits(run, shape, keep_all=exhaustive)
+    if exhaustive and shape.groups:
+        splits = [s for s in splits if _plausible_total(s, shape)]
     costs = [W_ROW * group_violations(s, shape) for s in splits]
-    if shape.groups and not any(c == 0 for c in costs):
+    want_lost = exhaustive or lost_cost < W_LOST_BLANKS or not any(c == 0 for c in costs)
+    if shape.groups and want_lost:
         allow_negative = any(k.negative for k in shape.kinds)
         for body, start in run.variants:
-            lost = lost_blank_splits(tokenize(body, start, allow_negative), shape, limit=SPLIT_LIMIT)
+            tokens = tokenize(body, start, allow_negative)
+            lost = lost_blank_splits(tokens, shape, limit=LOST_LIMIT)
+            complete = complete and len(lost) < LOST_LIMIT
             splits.extend(lost)
-            costs.extend([W_LOST_BLANKS] * len(lost))
+            costs.extend([lost_cost] * len(lost))
     return splits, costs, complete
 
 
-def _full_splits(run: RowRun, shape: RowShape) -> tuple[list[Split], bool]:
+def _plausible_total(split: Split, shape: RowShape) -> bool:
+    """A printed total may be off, but not by more than half of itself (plus a little)."""
+    for first, last in shape.groups:
+        total = split[last].value
+        if abs(sum(p.value for p in split[first:last]) - total) > max(10, total // 2):
+            return False
+    return True
+
+
+def _full_splits(run: RowRun, shape: RowShape, keep_all: bool = False) -> tuple[list[Split], bool]:
     """Splits of a row's run(s) into exactly its columns."""
     allow_negative = any(k.negative for k in shape.kinds)
     splits: list[Split] = []
     complete = True
     for body, start in run.variants:
         tokens = tokenize(body, start, allow_negative)
-        got, done = enumerate_splits(tokens, shape, require_sums=False, limit=SPLIT_LIMIT)
+        limit = SPLIT_LIMIT_EXHAUSTIVE if keep_all else SPLIT_LIMIT
+        got, done = enumerate_splits(tokens, shape, require_sums=False, limit=limit)
         if not done and shape.groups:
             got, done = enumerate_splits(tokens, shape, require_sums=True, limit=SPLIT_LIMIT * 5)
-        elif len(got) > KEEP_ALL and shape.groups:
+            # only total-keeping splits were listed: fine for a first look, but a row
+            # that may be printed wrong is then not known for certain
+            done = done and not keep_all
+        elif len(got) > KEEP_ALL and shape.groups and not keep_all:
             # A printed total that is wrong *and* met by another split by chance is far
             # rarer than a long run; a smaller model keeps the solver fast.
             keeping = [s for s in got if not group_violations(s, shape)]
@@ -214,7 +253,7 @@ def _ambiguous_figure(
         value=values[0] if ctx.guess else None,
         raw=run.text,
         prov=Provenance(start=ctx.offset + run.start, end=ctx.offset + run.end),
-        confidence=round(1 / len(values), 3) if ctx.guess else 0.0,
+        confidence=round(1 / (len(values) + 1), 3) if ctx.guess else 0.0,
         candidates=values,
     )
 
@@ -231,15 +270,20 @@ def _emit_row(
     key_of: Callable[[str], str],  # column -> canonical key
     splits: list[Split],
     confidence: float,
+    certain: bool = True,
 ) -> None:
-    """Figures of one row from its winning splits (several = ambiguous cells)."""
+    """Figures of one row from its winning splits (several = ambiguous cells).
+
+    ``certain`` False (the row's readings could not all be listed) makes every
+    cell ambiguous, even one that took a single value among those listed.
+    """
     for ci, col in enumerate(columns):
         values: list[int | float] = []
         for s in splits:
             if s[ci].value not in values:
                 values.append(s[ci].value)
         key = key_of(col)
-        if len(values) == 1:
+        if len(values) == 1 and certain:
             table.figures[key] = _figure(ctx, table.name, key, splits[0][ci], confidence)
         else:
             table.figures[key] = _ambiguous_figure(ctx, table.name, key, run, values)
@@ -260,69 +304,108 @@ def _t3_rules(layout: str) -> list[Rule]:
     return rules
 
 
-def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
-    start, end = regions.t3
-    specs = t3_labels(ctx.layout)
-    found = find_labels(ctx.text, specs, start, end)
-    runs = row_runs(ctx.text, "T3", found, end)
-    table = CanonicalTable("T3", ctx.layout, method="flattened")
-    present: set[str] = set()
-    choices: list[RowChoice] = []
-    by_row: dict[str, RowRun] = {}
-    unreadable: list[str] = []
+@dataclass
+class _T3Rows:
+    """T3's rows ready for the solver."""
+
+    choices: list[RowChoice] = field(default_factory=list)
+    runs: dict[str, RowRun] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)
+    incomplete: set[str] = field(default_factory=set)  # rows whose readings could not all be listed
+    messages: list[Message] = field(default_factory=list)
+
+
+def _t3_rows(ctx: _Context, runs: list[RowRun], exhaustive: bool) -> _T3Rows:
+    out = _T3Rows()
+    lost_cost = W_LOST_BLANKS_SEEN if _drops_empty_cells(runs, T3_SHAPE) else W_LOST_BLANKS
     for run in runs:
         label = _label(ctx.text, run)
         if not run.variants:
-            ctx.warn("flattened-no-figures", f"T3 row {label} has no figures after it; it is treated as missing.")
+            out.messages.append(Message("warning", "flattened-no-figures", f"T3 row {label} has no figures after it; it is treated as missing."))
             continue
-        splits, costs, complete = _candidates(run, T3_SHAPE)
-        if not complete:
-            ctx.warn(
-                "flattened-many",
-                f"T3 row {label}: '{run.text}' has too many readings; only those keeping the row total were tried.",
-            )
+        splits, costs, complete = _candidates(run, T3_SHAPE, lost_cost, exhaustive)
         if not splits:
-            ctx.warn(
-                "flattened-unreadable",
+            out.messages.append(Message(
+                "warning", "flattened-unreadable",
                 f"T3 row {label}: '{run.text}' cannot be read as {len(T3_COLUMNS)} figures; "
                 "the row is left out, check it in the source.",
-            )
-            unreadable.append(run.row)
+            ))
+            out.unreadable.append(run.row)
             continue
-        choices.append(RowChoice(run.row, T3_COLUMNS, splits, costs))
-        by_row[run.row] = run
-        present.add(run.row)
-    table.missing_rows = [r.key for r in t3_rows(ctx.layout) if r.key not in present]
+        if not complete:
+            out.incomplete.add(run.row)
+            out.messages.append(Message(
+                "warning", "flattened-many",
+                f"T3 row {label}: '{run.text}' has too many readings to list them all; its figures are not certain.",
+            ))
+        out.choices.append(RowChoice(run.row, T3_COLUMNS, splits, costs))
+        out.runs[run.row] = run
+    return out
+
+
+def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
+    start, end = regions.t3
+    found = find_labels(ctx.text, t3_labels(ctx.layout), start, end)
+    runs = row_runs(ctx.text, "T3", found, end)
+    rules = _t3_rules(ctx.layout)
+    rows = _t3_rows(ctx, runs, exhaustive=False)
+    sol = solve_joint(rows.choices, rules, hints, rows.unreadable) if rows.choices else Solution()
+    if sol.picks and _breaks_rules(sol, rows):
+        # The table does not add up as read: look again at every reading before deciding
+        # whether it was printed wrong, so no pruned reading that fits is missed.
+        wide = _t3_rows(ctx, runs, exhaustive=True)
+        start_from = {c.row: _split_key(c.splits[sol.picks[0][c.row]]) for c in rows.choices}
+        wide_sol = solve_joint(wide.choices, rules, hints, wide.unreadable, start=start_from)
+        if wide_sol.picks:
+            rows, sol = wide, wide_sol
+        else:
+            ctx.warn(
+                "flattened-unchecked",
+                "T3 does not add up as read and the search over every reading did not finish; "
+                "the figures are the first reading's, check them against the source.",
+            )
+    ctx.result.messages.extend(rows.messages)
+    table = CanonicalTable("T3", ctx.layout, method="flattened")
+    table.missing_rows = [r.key for r in t3_rows(ctx.layout) if r.key not in rows.runs]
     if table.missing_rows:
         ctx.warn(
             "flattened-missing-rows",
             f"T3 rows without readable figures: {', '.join(table.missing_rows)}; "
             "absent rows count as 0 when the other rows are decoded.",
         )
-    if not choices:
+    if not rows.choices:
         return
-    sol = solve_joint(choices, _t3_rules(ctx.layout), hints, unreadable)
     if not sol.picks:
         ctx.warn("flattened-unsolved", "T3 could not be decoded (the solver found no reading); check the table text.")
         return
     first = sol.picks[0]
-    for c in choices:
+    for c in rows.choices:
         lost = [col for col, p in zip(T3_COLUMNS, c.splits[first[c.row]]) if p.blank and not p.raw]
         if lost:
             ctx.warn(
                 "flattened-lost-blanks",
-                f"T3 row {_label(ctx.text, by_row[c.row])}: '{by_row[c.row].text}' has fewer figures than columns; "
-                f"read with empty (0) cells in {', '.join(lost)}, which is what the rest of the table implies.",
+                f"T3 row {_label(ctx.text, rows.runs[c.row])}: '{rows.runs[c.row].text}' has fewer figures than "
+                f"columns; read with empty (0) cells in {', '.join(lost)}, which is what the rest of the table implies.",
             )
-    sol.broken = [
-        f"t3_row_total {c.row}" for c in choices if group_violations(c.splits[first[c.row]], T3_SHAPE)
-    ] + sol.broken
-    _report_solution(ctx, "T3", sol, choices, by_row)
+    sol.broken = [f"t3_row_total {c.row}" for c in rows.choices if group_violations(c.splits[first[c.row]], T3_SHAPE)] + sol.broken
+    _report_solution(ctx, "T3", sol, rows.choices, rows.runs)
     confidence = _table_confidence(sol)
-    for choice in choices:
-        chosen = _row_options(choice, sol)
-        _emit_row(ctx, table, by_row[choice.row], T3_COLUMNS, lambda c, r=choice.row: f"{r}.{c}", chosen, confidence)
+    for choice in rows.choices:
+        _emit_row(
+            ctx, table, rows.runs[choice.row], T3_COLUMNS, lambda c, r=choice.row: f"{r}.{c}",
+            _row_options(choice, sol), confidence, certain=choice.row not in rows.incomplete,
+        )
     ctx.result.tables["T3"] = table
+
+
+def _split_key(split: Split) -> tuple[tuple[int, int, int | float], ...]:
+    return tuple((p.start, p.end, p.value) for p in split)
+
+
+def _breaks_rules(sol: Solution, rows: _T3Rows) -> bool:
+    """Does the best decoding break a table rule, or rest on a reading the fast pass priced as a guess?"""
+    first = sol.picks[0]
+    return bool(sol.broken) or any(c.costs[first[c.row]] for c in rows.choices)
 
 
 def _row_options(choice: RowChoice, sol: Solution) -> list[Split]:

@@ -28,7 +28,7 @@ from .flattened_text import Split
 W_ROW = 300
 W_COLUMN = 200
 W_HINT = 1
-MAX_SOLUTIONS = 64
+MAX_SOLUTIONS = 200
 
 
 @dataclass(frozen=True)
@@ -77,14 +77,20 @@ def _value_expr(row: RowChoice, col: int, x: list[cp_model.IntVar]) -> cp_model.
 
 
 def solve_joint(
-    rows: Sequence[RowChoice], rules: Sequence[Rule], hints: Sequence[Hint], unreadable: Sequence[str] = ()
+    rows: Sequence[RowChoice],
+    rules: Sequence[Rule],
+    hints: Sequence[Hint],
+    unreadable: Sequence[str] = (),
+    start: dict[str, tuple] | None = None,
 ) -> Solution:
     """Decode rows jointly with CP-SAT (integer cells only, as in T3).
 
     The table's own rules decide first: every decoding of lowest rule cost is
     enumerated.  Narrative hints then only choose among those.  Rules
     involving an ``unreadable`` row (figures present but not splittable) are
-    dropped; rows simply absent count as 0.
+    dropped; rows simply absent count as 0.  ``start`` (row -> the cells of a
+    known reading, as (start, end, value) triples) is handed to CP-SAT as a
+    first solution, which large models need to get going.
     """
     model = cp_model.CpModel()
     choose: dict[str, list[cp_model.IntVar]] = {}
@@ -111,6 +117,11 @@ def solve_joint(
         slacks.append((rule.name, broken))
     total = sum(objective) if objective else 0
     model.minimize(total)
+    for r in rows:
+        wanted = (start or {}).get(r.row)
+        for k, split in enumerate(r.splits):
+            if wanted is not None:
+                model.add_hint(choose[r.row][k], tuple((p.start, p.end, p.value) for p in split) == wanted)
     solver = _solver()
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -126,6 +137,9 @@ def solve_joint(
     collector = _Collector(choose, [v for _, v in slacks])
     enum.solve(model, collector)
     picks, broken_sets = collector.picks, collector.broken
+    if collector.stopped:
+        # Too many ties to list: a cell is certain only if no best decoding gives it another value.
+        _probe_cells(model, rows, cell, choose, [v for _, v in slacks], picks, broken_sets)
 
     # Narrative hints choose among equally good decodings.
     misses = [_hint_misses(rows, pick, hints) for pick in picks]
@@ -140,6 +154,53 @@ def solve_joint(
         broken=broken_names,
         hints_used=list(hints) if len(kept) < len(picks) else [],
     )
+
+
+def _probe_cells(
+    model: cp_model.CpModel,
+    rows: Sequence[RowChoice],
+    cell: dict[str, cp_model.LinearExprT],
+    choose: dict[str, list[cp_model.IntVar]],
+    slacks: list[cp_model.IntVar],
+    picks: list[dict[str, int]],
+    broken_sets: list[list[int]],
+) -> None:
+    """Add best decodings until every cell has shown all the values it can take.
+
+    For each cell, ask CP-SAT for a best-cost decoding where the cell differs
+    from every value seen so far (under an assumption literal, so the probes
+    do not constrain each other); each answer is a new decoding.
+    """
+    seen: dict[str, set[int]] = {k: set() for k in cell}
+    by_row = {r.row: r for r in rows}
+
+    def record(pick: dict[str, int]) -> None:
+        for row, k in pick.items():
+            r = by_row[row]
+            for col, piece in zip(r.columns, r.splits[k]):
+                seen[f"{row}.{col}"].add(int(piece.value))
+
+    for pick in picks:
+        record(pick)
+    for key, expr in cell.items():
+        probe = model.new_bool_var(f"probe {key}")
+        for _ in range(MAX_SOLUTIONS):
+            for v in seen[key]:
+                model.add(expr != v).only_enforce_if(probe)
+            seen_now = set(seen[key])
+            model.clear_assumptions()
+            model.add_assumptions([probe])
+            solver = _solver()
+            if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                break
+            pick = {row: next(k for k, v in enumerate(x) if solver.value(v)) for row, x in choose.items()}
+            picks.append(pick)
+            broken_sets.append([i for i, v in enumerate(slacks) if solver.value(v)])
+            record(pick)
+            if seen[key] == seen_now:
+                break
+        model.clear_assumptions()
+        model.add(probe == 0)  # this probe's constraints are off from now on
 
 
 def _solver() -> cp_model.CpSolver:
