@@ -35,6 +35,8 @@ class Char:
     x1: float
     bottom: float
     size: float  # font height in page units
+    adv_x0: float | None = None  # horizontal extent of the glyph's advance (ink box ± side bearings)
+    adv_x1: float | None = None
 
 
 @dataclass
@@ -103,10 +105,10 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageText:
         # The loose box spans the font's ascent..descent in page units: a size that
         # is the same for every glyph of a line (the nominal font size is not in
         # page units when the producer scales the text matrix, as Chromium does).
-        _, loose_bottom, _, loose_top = textpage.get_charbox(i, loose=True)
+        loose_left, loose_bottom, loose_right, loose_top = textpage.get_charbox(i, loose=True)
         if ch.isspace():
             ch = " "
-        chars.append(Char(ch, left, height - top, right, height - bottom, loose_top - loose_bottom))
+        chars.append(Char(ch, left, height - top, right, height - bottom, loose_top - loose_bottom, loose_left, loose_right))
     textpage.close()
     n_images = n_paths = 0
     for obj in page.get_objects(max_depth=2):

@@ -69,10 +69,11 @@ def _tokens(line: Line) -> list[Token]:
     chars = sorted(line.chars, key=lambda c: c.x0)
     out: list[list[Char]] = [[chars[0]]]
     for prev, c in zip(chars, chars[1:]):
-        gap = c.x0 - prev.x1
+        # Gaps between advances, not ink: "（一）予以公开" has no gap, a column break has the padding.
+        gap = (c.adv_x0 if c.adv_x0 is not None else c.x0) - (prev.adv_x1 if prev.adv_x1 is not None else prev.x1)
         size = max(prev.size, c.size, 1.0)
         kind_change = (prev.text in _FIGURE_CHARS) != (c.text in _FIGURE_CHARS)
-        if gap > 0.5 * size or (kind_change and gap > 0.25 * size):
+        if gap > 0.3 * size or (kind_change and gap > 0.15 * size):
             out.append([])
         out[-1].append(c)
     return [Token(cs, "".join(c.text for c in cs)) for cs in out]
@@ -83,9 +84,13 @@ def _is_prose(line: Line, body_width: float) -> bool:
     text = line.text.strip()
     chars = sorted(line.chars, key=lambda c: c.x0)
     widest_gap = max((b.x0 - a.x1 for a, b in zip(chars, chars[1:])), default=0.0)
-    if sum(t.is_figure for t in _tokens(line)) >= 3:
+    tokens = _tokens(line)
+    if sum(t.is_figure for t in tokens) >= 3:
         return False
-    if line.x1 - line.x0 > 0.75 * body_width and widest_gap < 0.8 * line.size:
+    if line.x1 - line.x0 > 0.75 * body_width and (
+        widest_gap < 0.8 * line.size  # running text
+        or (len(tokens) <= 3 and not any(t.is_figure for t in tokens) and widest_gap < 3 * line.size)  # justified wide
+    ):
         return True
     return bool(PART_HEADING.match(text) and re.search(r"情况|事项|问题", text) and not re.search(r"\d", text))
 
@@ -158,6 +163,7 @@ def _table_from_rows(lines: list[Line], page: PageText) -> RawTable | None:
         else:
             label_tokens += toks
     starts = _label_starts(label_tokens, size)
+    label_tokens = [part for t in label_tokens for part in _split_at_starts(t, starts, size)]
     data_labels: list[dict[int, list[Token]]] = [{} for _ in data]
     for k in range(len(starts)):
         column = [t for t in label_tokens if _label_column(t, starts, size) == k]
@@ -225,6 +231,26 @@ def _label_starts(tokens: list[Token], size: float) -> list[float]:
     return starts or [min((t.x0 for t in tokens), default=0.0)]
 
 
+def _split_at_starts(t: Token, starts: list[float], size: float) -> list[Token]:
+    """Cut a token that runs over the start of the next label column (neighbouring cells
+    printed with almost no gap, "三、本年（一）予以公开") at that start, where ink shows a
+    gap; an item number alone ("（二）") stays with the text after it."""
+    chars = sorted(t.chars, key=lambda c: c.x0)
+    for x in starts:
+        if not t.x0 + 0.6 * size < x < t.x1 - 0.3 * size:
+            continue
+        left = [c for c in chars if (c.x0 + c.x1) / 2 < x - 1]
+        right = [c for c in chars if (c.x0 + c.x1) / 2 >= x - 1]
+        if not left or not right or right[0].x0 - left[-1].x1 < 0.3 * size:
+            continue
+        if _ITEM.fullmatch("".join(c.text for c in left)):
+            continue
+        head = Token(left, "".join(c.text for c in left))
+        tail = Token(right, "".join(c.text for c in right))
+        return [head] + _split_at_starts(tail, starts, size)
+    return [t]
+
+
 def _label_column(t: Token, starts: list[float], size: float) -> int:
     return max((k for k, x in enumerate(starts) if x <= t.x0 + 0.6 * size), default=0)
 
@@ -245,7 +271,7 @@ def _label_cells(tokens: list[Token], data: list[Line], size: float) -> list[lis
         beside = {i for i, ln in enumerate(data) if _overlaps(t, ln)}
         new_cell = not cells or (not same_line and (
             _ITEM.match(t.text)
-            or t.top - max(x.bottom for x in cells[-1]) > 0.9 * size
+            or t.top - max(x.bottom for x in cells[-1]) > 1.5 * size
             or (beside and rows_of_cell and not beside & rows_of_cell)
         ))
         if new_cell:
