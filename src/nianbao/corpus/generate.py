@@ -10,16 +10,19 @@ made to the figures, any injected error).  Each variant of a sample
   document numbers such as 〔2021〕30号 left alone);
 - changes figures consistently: ``d`` more requests from natural persons,
   all granted, so T3 一 (new_received), （一） (granted) and （七） (handled_total)
-  grow by ``d`` in the 自然人 and 总计 columns; every T3 rule still holds.
-  Narrative sentences stating those figures (the sample's gold claims) are
-  rewritten to the new values and "占xx%" shares recomputed;
+  grow by ``d`` in the 自然人 and 总计 columns; and when the same agency's
+  previous year was generated, 二 (上年结转) is set to its 四 (结转下年度), with
+  this year's 四 moved by the same amount.  Every T3 rule and cross-year
+  continuity still hold.  Narrative sentences stating moved figures (the
+  sample's gold claims) are rewritten and "占xx%" shares recomputed;
 - in a share of variants (``error_rate``), an injected error: 予以公开/自然人
   raised by a few without its totals, which breaks the row total and the
   result total (``manifest.injected``).
 
-Agencies get runs of consecutive years, so cross-year checks have chains to
-read (carried-over figures come from different base samples, so continuity is
-*not* controlled).  Formats follow the base sample (HTML or TXT); when
+Agencies get runs of consecutive years (2016-2025), so cross-year checks
+have chains to read.  Not controlled: T2 stock figures across years (现行有效
+件数 chains) and narrative copied between years (variants of one sample share
+their text, as real agencies' reports often do).  Formats follow the base sample (HTML or TXT); when
 ``nianbao.synth`` is there, ``pdf_rate`` of the reports are synthetic PDFs
 (its ``random_report``, rendered with reportlab).  About 5% of the files are
 packed into zip archives and the rest spread over region folders, so a run
@@ -62,15 +65,9 @@ ROW_LABELS = {
     "new_received": r"本年新收政府信息公开申请数量",
     "granted": r"[（(]\s*一\s*[）)]\s*予以公开",
     "handled_total": r"[（(]\s*七\s*[）)]\s*总计",
+    "carried_over": r"上年结转政府信息公开申请数量",
+    "carried_forward": r"结转下年度继续办理",
 }
-# Claims whose value moves by +d when d granted requests from natural persons are added.
-MOVED_METRICS = {
-    f"T3.{row}.{col}"
-    for row in ("new_received", "granted", "handled_total", "granted_or_partial")
-    for col in ("natural", "total")
-} | {"requests_total_incl_carried"}
-
-
 @dataclass
 class Sample:
     name: str
@@ -96,6 +93,7 @@ class Variant:
     delta: int = 0
     narrative_updated: bool = True
     injected: dict[str, Any] | None = None
+    carried_over_linked: bool = False  # 上年结转 = the previous variant's 结转下年度
     truth_changes: dict[str, int] = field(default_factory=dict)
 
 
@@ -167,30 +165,45 @@ def _row(t3: dict[str, int], row: str) -> list[int]:
     return [int(t3[f"{row}.{c}"]) for c in T3_COLUMNS]
 
 
-def add_granted_requests(text: str, sample: Sample, d: int) -> tuple[str, bool] | None:
-    """d more natural-person requests, all granted: T3 stays consistent.
-    Returns (text, narrative fully updated) or None if a row was not found."""
+def _metric_deltas(changes: dict[str, list[int]]) -> dict[str, int]:
+    """How much each claimable metric moves when T3 rows move by ``changes``."""
+    out: dict[str, int] = {}
+    for row, delta in changes.items():
+        for col, d in zip(T3_COLUMNS, delta):
+            out[f"T3.{row}.{col}"] = out.get(f"T3.{row}.{col}", 0) + d
+            if row == "granted":
+                out[f"T3.granted_or_partial.{col}"] = out.get(f"T3.granted_or_partial.{col}", 0) + d
+    out["requests_total_incl_carried"] = out.get("T3.new_received.total", 0) + out.get("T3.carried_over.total", 0)
+    return {k: v for k, v in out.items() if v}
+
+
+def rewrite_t3(text: str, sample: Sample, changes: dict[str, list[int]]) -> tuple[str, bool] | None:
+    """Move T3 rows by per-column ``changes`` and the narrative with them.
+    Returns (text, narrative fully updated), or None if a row was not found
+    or a figure would go negative."""
     t3 = sample.gold["tables"]["T3"]
-    for row in ("new_received", "granted", "handled_total"):
+    for row, delta in changes.items():
         old = _row(t3, row)
-        new = old[:]
-        new[0] += d
-        new[-1] += d
+        new = [o + d for o, d in zip(old, delta)]
+        if min(new) < 0:
+            return None
         edited = set_t3_row(text, sample.fmt, row, old, new)
         if edited is None:
             return None
         text = edited
+    moved = _metric_deltas(changes)
     complete = True
     for claim in sample.gold.get("claims", []):
-        if claim["metric"] not in MOVED_METRICS or claim.get("approx"):
+        d = moved.get(claim["metric"], 0)
+        if not d:
+            continue
+        if claim.get("approx") or claim["text"] not in text:
+            complete = False  # approximate, or split by markup: the narrative keeps the old figure
             continue
         old_v = int(claim["value"])
-        new_text = re.sub(rf"(?<!\d){old_v}(?!\d)", str(old_v + d), claim["text"], count=1)
-        if claim["text"] in text:
-            text = text.replace(claim["text"], new_text)
-        else:
-            complete = False  # split by markup: the narrative keeps the old figure
-    return _recompute_shares(text, int(t3["new_received.total"]) + d), complete
+        text = text.replace(claim["text"], re.sub(rf"(?<!\d){old_v}(?!\d)", str(old_v + d), claim["text"], count=1))
+    total = int(t3["new_received.total"]) + moved.get("T3.new_received.total", 0)
+    return _recompute_shares(text, total), complete
 
 
 _SHARE = re.compile(r"(\d+)件，占(\d+(?:\.\d+)?)%")
@@ -206,15 +219,26 @@ def _recompute_shares(text: str, total: int) -> str:
     return _SHARE.sub(repl, text) if total else text
 
 
-def inject_row_error(text: str, sample: Sample, d: int, e: int) -> str | None:
+def figure_changes(sample: Sample, d: int, carried_in: list[int] | None) -> dict[str, list[int]]:
+    """``d`` more natural-person requests, all granted; and, when the previous
+    year's 结转下年度 is known, 上年结转 set to it, with 结转下年度 moved by the
+    same amount so that 一 + 二 = （七） + 四 still holds in every column."""
+    plus_d = [d, 0, 0, 0, 0, 0, d]
+    changes = {"new_received": plus_d, "granted": plus_d, "handled_total": plus_d}
+    if carried_in is not None:
+        t3 = sample.gold["tables"]["T3"]
+        shift = [c - o for c, o in zip(carried_in, _row(t3, "carried_over"))]
+        if any(shift):
+            changes["carried_over"] = shift
+            changes["carried_forward"] = shift
+    return changes
+
+
+def inject_row_error(text: str, sample: Sample, granted_now: list[int], e: int) -> str | None:
     """Raise 予以公开/自然人 by e without touching its totals."""
-    t3 = sample.gold["tables"]["T3"]
-    old = _row(t3, "granted")
-    old[0] += d
-    old[-1] += d
-    new = old[:]
+    new = granted_now[:]
     new[0] += e
-    return set_t3_row(text, sample.fmt, "granted", old, new)
+    return set_t3_row(text, sample.fmt, "granted", granted_now, new)
 
 
 # ---- the corpus ----------------------------------------------------------
@@ -226,23 +250,39 @@ def _layout_of_year(year: int) -> str:
     return "2021" if year >= 2021 else "2019" if year >= 2019 else "legacy"
 
 
-def make_variant(sample: Sample, agency: str, year: int, rng: random.Random, error_rate: float) -> tuple[str, Variant]:
+def make_variant(
+    sample: Sample, agency: str, year: int, rng: random.Random, error_rate: float,
+    carried_in: list[int] | None = None,
+) -> tuple[str, Variant, list[int] | None]:
+    """One variant; also returns its 结转下年度 row (for next year's 上年结转)."""
     text = replace_agency(shift_years(sample.text, sample.year, year), sample, agency)
     v = Variant("", sample.name, agency, year, sample.layout, sample.fmt)
-    if "T3" in sample.gold.get("tables", {}):
-        d = rng.randint(1, 40)
-        changed = add_granted_requests(text, sample, d)
-        if changed is not None:
-            text, v.narrative_updated = changed
-            v.delta = d
-            v.truth_changes = {f"T3.{r}.{c}": d for r in ("new_received", "granted", "handled_total") for c in ("natural", "total")}
-            if rng.random() < error_rate:
-                e = rng.randint(1, 5)
-                broken = inject_row_error(text, sample, d, e)
-                if broken is not None:
-                    text = broken
-                    v.injected = {"cell": "T3.granted.natural", "delta": e, "families": ["t3_row_total", "t3_result_total"]}
-    return text, v
+    t3 = sample.gold.get("tables", {}).get("T3")
+    if not t3:
+        return text, v, None
+    d = rng.randint(1, 40)
+    changes = figure_changes(sample, d, carried_in)
+    changed = rewrite_t3(text, sample, changes)
+    if changed is None and "carried_over" in changes:  # continuity impossible here: figures only
+        changes = figure_changes(sample, d, None)
+        changed = rewrite_t3(text, sample, changes)
+    if changed is None:
+        return text, v, None
+    text, v.narrative_updated = changed
+    v.delta = d
+    v.carried_over_linked = "carried_over" in changes
+    v.truth_changes = {
+        f"T3.{row}.{col}": delta for row, deltas in changes.items() for col, delta in zip(T3_COLUMNS, deltas) if delta
+    }
+    if rng.random() < error_rate:
+        e = rng.randint(1, 5)
+        granted_now = [o + c for o, c in zip(_row(t3, "granted"), changes["granted"])]
+        broken = inject_row_error(text, sample, granted_now, e)
+        if broken is not None:
+            text = broken
+            v.injected = {"cell": "T3.granted.natural", "delta": e, "families": ["t3_row_total", "t3_result_total"]}
+    carried_out = [o + c for o, c in zip(_row(t3, "carried_forward"), changes.get("carried_forward", [0] * 7))]
+    return text, v, carried_out
 
 
 def generate_corpus(
@@ -266,6 +306,7 @@ def generate_corpus(
     rng.shuffle(agencies)
     slots = [(a, y) for a in agencies for y in range(2016, 2026)]  # each agency: consecutive years
     variants: list[Variant] = []
+    carried: dict[str, tuple[int, list[int]]] = {}  # agency -> (year, its 结转下年度 row)
     zipped: list[tuple[str, bytes]] = []
     for i in range(n):
         agency, year = slots[i % len(slots)]
@@ -276,7 +317,11 @@ def generate_corpus(
             variants.append(v)
             continue
         sample = rng.choice(by_layout.get(_layout_of_year(year)) or by_layout["2021"])
-        text, v = make_variant(sample, agency, year, rng, error_rate)
+        last = carried.get(agency)
+        carried_in = last[1] if last and last[0] == year - 1 else None
+        text, v, carried_out = make_variant(sample, agency, year, rng, error_rate, carried_in)
+        if carried_out is not None:
+            carried[agency] = (year, carried_out)
         name = f"{i:05d}_{agency}_{year}.{sample.fmt}"
         data = text.encode("utf-8")
         if rng.random() < zip_rate:

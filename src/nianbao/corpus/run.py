@@ -198,7 +198,8 @@ def run_corpus(
     tasks, summary.found, summary.duplicates = _unique(discover(target))
     with Store(store_path) as store:
         done = store.done_ids(__version__, retry_failed=retry_failed)
-        todo = [t for t in tasks if t.sha256 not in done]
+        # Slowest kinds first, so no long PDF is left running alone at the end.
+        todo = sorted((t for t in tasks if t.sha256 not in done), key=_expected_cost, reverse=True)
         summary.skipped = len(tasks) - len(todo)
         args = {"target": str(target), "workers": workers, "timeout": timeout, "engine": engine, "scheduler": scheduler}
         store.start_run(run_id, engine, workers, args, __version__)
@@ -226,6 +227,16 @@ def run_corpus(
             summary.corpus_findings = run_corpus_checks(store)
         store.finish_run(run_id, summary.counts())
     return summary
+
+
+_SLOW_FORMATS = {".pdf", ".doc", ".docx", ".wps"}
+
+
+def _expected_cost(task: Task) -> tuple[bool, int]:
+    """Sort key: PDFs and Word files cost far more per byte than text or HTML."""
+    slow = Path(task.name).suffix.lower() in _SLOW_FORMATS
+    size = len(task.data) if task.data is not None else Path(task.path or task.display).stat().st_size
+    return slow, size
 
 
 def _unique(tasks: Iterable[Task]) -> tuple[list[Task], int, int]:
