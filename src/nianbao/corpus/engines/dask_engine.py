@@ -57,10 +57,11 @@ class DaskEngine:
             return self._client, False
         if self.scheduler:
             return Client(self.scheduler, timeout="30s"), True
-        # No scheduler given: a local cluster of single-threaded worker processes.
+        # No scheduler given: a local cluster of single-threaded worker processes,
+        # each warmed up (pipeline imported, models loaded) before its first file.
         cluster = LocalCluster(
             n_workers=self.workers, threads_per_worker=1, processes=True,
-            host="127.0.0.1", dashboard_address=None,
+            host="127.0.0.1", dashboard_address=None, preload=["nianbao.corpus.preload"],
         )
         return Client(cluster), True
 
