@@ -160,12 +160,12 @@ def build_classifier(kind: str = "logreg", *, seed: int = 0) -> Any:
     from sklearn.svm import LinearSVC
 
     if kind == "logreg":
-        clf: Any = LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced", random_state=seed)
+        clf: Any = LogisticRegression(C=20.0, solver="newton-cg", max_iter=200, class_weight="balanced", random_state=seed)
     elif kind == "logreg_cal":
         # Sigmoid-calibrated on held-out folds: plain logistic regression on a few hundred
         # paragraphs is overconfident, which would let one wrong text score outvote the headings.
         clf = CalibratedClassifierCV(
-            LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced", random_state=seed),
+            LogisticRegression(C=20.0, solver="newton-cg", max_iter=200, class_weight="balanced", random_state=seed),
             method="sigmoid",
             cv=3,
         )
