@@ -216,3 +216,18 @@ def test_empty_cells_that_left_no_trace() -> None:
         assert t3.figures[f"{row}.commercial"].blank and not t3.figures[f"{row}.natural"].blank
     assert not dec.ambiguous and not dec.broken
     assert any(m.code == "flattened-lost-blanks" for m in dec.messages)
+
+
+def test_long_row_printed_wrong_is_not_forced_into_a_fitting_split() -> None:
+    # 新收 prints 社会公益组织 30 where 27 would balance; its 14 digits also split as
+    # 18|6237|3|0|1|7|6266, which keeps the row total by chance.  The first pass only
+    # lists such total-keeping splits; the second pass must find the printed reading.
+    runs = {
+        "new_received": "18623730176266",
+        "granted": "186 23 7 27 17 6 266",
+        "handled_total": "186 23 7 27 17 6 266",
+    }
+    dec = decode_flattened(_t3_text(runs))
+    t3 = dec.tables["T3"]
+    assert [t3.value(f"new_received.{c}") for c in ("natural", "social", "total")] == [186, 30, 266]
+    assert "t3_row_total new_received" in dec.broken and "t3_balance social" in dec.broken
