@@ -47,6 +47,12 @@ class Token:
         return max(c.x1 for c in self.chars)
 
     @property
+    def start(self) -> float:
+        """Where the text starts by advance (a full-width "（" inks well right of its start)."""
+        first = min(self.chars, key=lambda c: c.x0)
+        return first.adv_x0 if first.adv_x0 is not None else first.x0
+
+    @property
     def top(self) -> float:
         return min(c.top for c in self.chars)
 
@@ -73,7 +79,8 @@ def _tokens(line: Line) -> list[Token]:
         gap = (c.adv_x0 if c.adv_x0 is not None else c.x0) - (prev.adv_x1 if prev.adv_x1 is not None else prev.x1)
         size = max(prev.size, c.size, 1.0)
         kind_change = (prev.text in _FIGURE_CHARS) != (c.text in _FIGURE_CHARS)
-        if gap > 0.3 * size or (kind_change and gap > 0.15 * size):
+        item_number = bool(re.fullmatch(r"\d{1,2}[.．、]", "".join(x.text for x in out[-1])))  # "8." of "8.属于…"
+        if gap > 0.3 * size or (kind_change and gap > 0.15 * size and not item_number):
             out.append([])
         out[-1].append(c)
     return [Token(cs, "".join(c.text for c in cs)) for cs in out]
@@ -222,7 +229,7 @@ def _merge_header_runs(rows):
 def _label_starts(tokens: list[Token], size: float) -> list[float]:
     """Left edges of the label columns: where (left-aligned) label text starts again and again."""
     clusters: list[list[float]] = []
-    for x in sorted(t.x0 for t in tokens):
+    for x in sorted(t.start for t in tokens):
         if clusters and x - clusters[-1][0] <= 0.6 * size:
             clusters[-1].append(x)
         else:
@@ -252,7 +259,7 @@ def _split_at_starts(t: Token, starts: list[float], size: float) -> list[Token]:
 
 
 def _label_column(t: Token, starts: list[float], size: float) -> int:
-    return max((k for k, x in enumerate(starts) if x <= t.x0 + 0.6 * size), default=0)
+    return max((k for k, x in enumerate(starts) if x <= t.start + 0.6 * size), default=0)
 
 
 def _overlaps(t: Token, ln: Line) -> bool:
@@ -271,7 +278,7 @@ def _label_cells(tokens: list[Token], data: list[Line], size: float) -> list[lis
         beside = {i for i, ln in enumerate(data) if _overlaps(t, ln)}
         new_cell = not cells or (not same_line and (
             _ITEM.match(t.text)
-            or t.top - max(x.bottom for x in cells[-1]) > 1.5 * size
+            or t.top - max(x.bottom for x in cells[-1]) > 3 * size  # (line pitch can reach 2.5 sizes)
             or (beside and rows_of_cell and not beside & rows_of_cell)
         ))
         if new_cell:
