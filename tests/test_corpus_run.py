@@ -153,6 +153,12 @@ def test_run_is_idempotent_and_records_bad_files(tmp_path: Path) -> None:
     assert store_snapshot(db) == before
     retry = run_corpus(tmp_path / "in", db, workers=1, progress=False, retry_failed=True)
     assert retry.processed == 2  # only the two failures are re-checked
+
+    # A report stored by another nianbao version is re-checked, and only that one.
+    with Store(db) as store:
+        store.con.execute("UPDATE reports SET nianbao_version = '0.0.0-old' WHERE path LIKE '%2021%'")
+    upgraded = run_corpus(tmp_path / "in", db, workers=1, progress=False)
+    assert (upgraded.processed, upgraded.skipped) == (1, 4)
     assert_each_report_once(db, 5)
 
 
