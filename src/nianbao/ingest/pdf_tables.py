@@ -437,6 +437,17 @@ def _continue_borderless(before: list[list[Cell]], part: list[list[Cell]]) -> li
     while k < len(part) and not _has_figure(part[k]) and _HEADER_WORDS.search("".join(c.text for c in part[k])):
         k += 1
     part = part[k:]
+    if part and len(before) > 1 and not _has_figure(before[-1]) and _has_figure(part[0]) and not _HEADER_WORDS.search(
+            "".join(c.text for c in before[-1])):
+        # the label of a row cut by the page break printed before it, its figures after
+        head = "".join(c.text for c in before[-1] if c.text)
+        labels = [c for c in part[0] if c.text and not _NUMBER.match(c.text)]
+        if labels:
+            labels[0].text = head + labels[0].text
+        else:
+            first = part[0][0]
+            first.text = head
+        before.pop()
     if part and before and not _has_figure(part[0]) and _has_figure(before[-1]):
         tail = "".join(c.text for c in part[0])
         labels = [c for c in before[-1] if c.text and not _NUMBER.match(c.text)]

@@ -172,11 +172,16 @@ def _table_from_rows(lines: list[Line], page: PageText) -> RawTable | None:
     starts = _label_starts(label_tokens, size)
     label_tokens = [part for t in label_tokens for part in _split_at_starts(t, starts, size)]
     data_labels: list[dict[int, list[Token]]] = [{} for _ in data]
+    rows: list[tuple[float, dict[int, list[Token]], dict[int, list[Token]], bool]] = []
+    last_bottom = max(ln.bottom for ln in data)
     for k in range(len(starts)):
         column = [t for t in label_tokens if _label_column(t, starts, size) == k]
         for cell in _label_cells(column, data, size):
+            if cell[0].top > last_bottom and _ITEM.match(cell[0].text):
+                # a row cut by the page break: its label starts here, its figures are on the next page
+                rows.append((cell[0].top, {k: cell}, {}, False))
+                continue
             data_labels[_owner(cell, data)].setdefault(k, []).extend(cell)
-    rows: list[tuple[float, dict[int, list[Token]], dict[int, list[Token]], bool]] = []
     for toks in header_rows:
         labels: dict[int, list[Token]] = {}
         for t in toks:
