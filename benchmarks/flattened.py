@@ -164,6 +164,26 @@ def synthetic(n: int, seed: int = 11) -> None:
         print(f"{label:28} {exact:>5}/{n:<6} {ambiguous:>7}/{cells:<8} {wrong:>6} {ms:>9.0f}")
 
 
+def synthetic_t4(n: int, seed: int = 2) -> None:
+    """Random T4 rows (half with one printed part wrong) under a fixed small T3."""
+    rng = random.Random(seed)
+    exact = ambiguous = wrong = 0
+    for i in range(n):
+        row: list[int] = []
+        for _ in range(3):
+            parts = [rng.choice([0, 0, 0, 1, 2, 3, 12, 25, 40]) if rng.random() < 0.6 else 0 for _ in range(4)]
+            row += parts + [sum(parts)]
+        if i % 2:
+            row[rng.choice([0, 1, 2, 3, 5, 6, 7, 8, 10, 11, 12, 13])] += rng.randint(1, 5)
+        text = flatten(random_t3(rng, 9), rng).replace("0" * 15 + "五、", "".join(map(str, row)) + "五、")
+        t4 = decode_flattened(text).tables.get("T4")
+        got = list(t4.values().values()) if t4 else [None] * len(row)
+        exact += got == row
+        wrong += any(v is not None and v != w for v, w in zip(got, row))
+        ambiguous += sum(v is None for v in got)
+    print(f"{'T4 rows (half printed wrong)':28} {exact:>5}/{n:<6} {ambiguous:>7}/{n * 15:<8} {wrong:>6}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
@@ -197,6 +217,7 @@ def main() -> None:
     )
     if args.synthetic:
         synthetic(args.synthetic)
+        synthetic_t4(args.synthetic * 5)
 
 
 if __name__ == "__main__":

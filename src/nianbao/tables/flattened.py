@@ -472,30 +472,48 @@ def _decode_t4(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         ctx.warn("flattened-unreadable", "T4: no figures found after the 行政复议/行政诉讼 header.")
         return
     run = RowRun("T4", "row", start, got[1], [got])
-    splits, costs, complete = _candidates(run, T4_SHAPE)
-    if not splits:
+    hints = [Hint(tuple(f"T4.{c}" for c in h.cells), h.value, h.text) for h in hints]
+    picked = _pick_t4(run, hints, exhaustive=False)
+    if picked is None or _t4_broken(picked[1][0]):
+        # The group totals do not hold as read: list every reading before deciding it was printed so.
+        picked = _pick_t4(run, hints, exhaustive=True) or picked
+    if picked is None:
         ctx.warn("flattened-unreadable", f"T4: '{run.text}' cannot be read as {len(T4_SHAPE.columns)} figures.")
         return
+    choice, chosen, sol, complete = picked
     if not complete:
-        ctx.warn("flattened-many", f"T4: '{run.text}' has too many readings; only those keeping the group totals were tried.")
+        ctx.warn("flattened-many", f"T4: '{run.text}' has too many readings to list them all; its figures are not certain.")
+    _report_solution(ctx, "T4", sol, [choice], {"T4": run})
+    table = CanonicalTable("T4", ctx.layout, method="flattened")
+    _emit_row(ctx, table, run, T4_SHAPE.columns, lambda c: c, chosen, _table_confidence(sol), certain=complete)
+    ctx.result.tables["T4"] = table
+
+
+def _t4_broken(split: Split) -> list[str]:
+    return [
+        f"t4_group_total {T4_GROUPS[i]}"
+        for i, (a, b) in enumerate(T4_SHAPE.groups)
+        if sum(p.value for p in split[a:b]) != split[b].value
+    ]
+
+
+def _pick_t4(
+    run: RowRun, hints: list[Hint], exhaustive: bool
+) -> tuple[RowChoice, list[Split], Solution, bool] | None:
+    """The best readings of the T4 row (one row: no solver needed, every candidate is scored)."""
+    splits, costs, complete = _candidates(run, T4_SHAPE, exhaustive=exhaustive)
+    if not splits:
+        return None
     choice = RowChoice("T4", T4_SHAPE.columns, splits, costs)
-    hints = [Hint(tuple(f"T4.{c}" for c in h.cells), h.value, h.text) for h in hints]
     winners, cost, tie_without = score_row(choice, hints, magnitude_prior)
     chosen = [splits[k] for k in winners]
     sol = Solution(
         picks=[{"T4": k} for k in winners],
         cost=cost,
-        broken=[
-            f"t4_group_total {T4_GROUPS[i]}"
-            for i, (a, b) in enumerate(T4_SHAPE.groups)
-            if sum(p.value for p in chosen[0][a:b]) != chosen[0][b].value
-        ],
+        broken=_t4_broken(chosen[0]),
         hints_used=hints if len(tie_without) > len(winners) else [],
     )
-    _report_solution(ctx, "T4", sol, [choice], {"T4": run})
-    table = CanonicalTable("T4", ctx.layout, method="flattened")
-    _emit_row(ctx, table, run, T4_SHAPE.columns, lambda c: c, chosen, _table_confidence(sol))
-    ctx.result.tables["T4"] = table
+    return choice, chosen, sol, complete
 
 
 # ---------------------------------------------------------------- T2
@@ -522,7 +540,7 @@ def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         if not run.variants:
             ctx.warn("flattened-no-figures", f"T2 row {_label(ctx.text, run)} has no figures after it; it is treated as missing.")
             continue
-        splits, _costs, _complete = _candidates(run, shape)
+        splits, _costs, complete = _candidates(run, shape)
         if not splits:
             ctx.warn("flattened-unreadable", f"T2 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(shape.columns)} figures.")
             continue
@@ -540,7 +558,10 @@ def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
                 f"{len(shape.columns)} figures and T2 has no totals to decide ({shown}); "
                 f"{_UNSETTLED[ctx.guess]}",
             )
-        _emit_row(ctx, table, run, shape.columns, lambda c, r=run.row: f"{r}.{c}", chosen, _table_confidence(sol))
+        _emit_row(
+            ctx, table, run, shape.columns, lambda c, r=run.row: f"{r}.{c}", chosen, _table_confidence(sol),
+            certain=complete,
+        )
     present = {r.row for r in runs}
     table.missing_rows = [r for r in t2_labels_keys(ctx.layout) if r not in present]
     if table.figures:
