@@ -54,10 +54,10 @@ from .schema import T3_COLUMNS, T4_GROUPS, t3_rows
 SPLIT_LIMIT = 400  # splits listed per row before only total-keeping ones are listed
 SPLIT_LIMIT_EXHAUSTIVE = 10_000  # the same when a table's decoding breaks a rule
 KEEP_ALL = 40  # a row with more splits than this keeps only those keeping its totals, if any do
+LOST_LIMIT = 2000  # lost-blank readings listed per row; a row with more is never decoded as certain
 # Assuming empty cells vanished costs as much as a printed part being wrong (which breaks
 # its row total and a column rule), so the two explanations tie rather than one winning …
 W_LOST_BLANKS = W_ROW + W_COLUMN
-LOST_LIMIT = 2000  # lost-blank readings listed per row; a row with more is never decoded as certain
 W_LOST_BLANKS_SEEN = 0  # … unless the copy visibly drops them: then a full reading is no likelier than one with gaps
 RESULT_ROWS_PARENTS = ("denied", "unable", "not_processed", "other")
 
@@ -298,7 +298,11 @@ def _t3_rules(layout: str) -> list[Rule]:
     rules = []
     for c in T3_COLUMNS:
         rules.append(
-            Rule(f"t3_balance {c}", (f"new_received.{c}", f"carried_over.{c}"), (f"handled_total.{c}", f"carried_forward.{c}"))
+            Rule(
+                f"t3_balance {c}",
+                (f"new_received.{c}", f"carried_over.{c}"),
+                (f"handled_total.{c}", f"carried_forward.{c}"),
+            )
         )
         rules.append(Rule(f"t3_result_total {c}", (f"handled_total.{c}",), tuple(f"{r}.{c}" for r in results)))
     return rules
@@ -321,7 +325,9 @@ def _t3_rows(ctx: _Context, runs: list[RowRun], exhaustive: bool) -> _T3Rows:
     for run in runs:
         label = _label(ctx.text, run)
         if not run.variants:
-            out.messages.append(Message("warning", "flattened-no-figures", f"T3 row {label} has no figures after it; it is treated as missing."))
+            out.messages.append(
+                Message("warning", "flattened-no-figures", f"T3 row {label} has no figures after it; it is treated as missing.")
+            )
             continue
         splits, costs, complete = _candidates(run, T3_SHAPE, lost_cost, exhaustive)
         if not splits:
@@ -385,9 +391,11 @@ def _decode_t3(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
             ctx.warn(
                 "flattened-lost-blanks",
                 f"T3 row {_label(ctx.text, rows.runs[c.row])}: '{rows.runs[c.row].text}' has fewer figures than "
-                f"columns; read with empty (0) cells in {', '.join(lost)}, which is what the rest of the table implies.",
+                f"columns; read with empty (0) cells in {', '.join(lost)}, "
+                "which is what the rest of the table implies.",
             )
-    sol.broken = [f"t3_row_total {c.row}" for c in rows.choices if group_violations(c.splits[first[c.row]], T3_SHAPE)] + sol.broken
+    row_totals = [c.row for c in rows.choices if group_violations(c.splits[first[c.row]], T3_SHAPE)]
+    sol.broken = [f"t3_row_total {row}" for row in row_totals] + sol.broken
     _report_solution(ctx, "T3", sol, rows.choices, rows.runs)
     confidence = _table_confidence(sol)
     for choice in rows.choices:
@@ -438,7 +446,9 @@ def _table_confidence(sol: Solution) -> float:
     return 1.0
 
 
-def _report_solution(ctx: _Context, name: str, sol: Solution, choices: list[RowChoice], runs: dict[str, RowRun]) -> None:
+def _report_solution(
+    ctx: _Context, name: str, sol: Solution, choices: list[RowChoice], runs: dict[str, RowRun]
+) -> None:
     ctx.result.broken.extend(sol.broken)
     if sol.broken:
         ctx.warn(
@@ -449,7 +459,11 @@ def _report_solution(ctx: _Context, name: str, sol: Solution, choices: list[RowC
     if sol.hints_used:
         ctx.info("flattened-narrative", f"{name}: the narrative figures settled a split the table alone left open.")
     if not sol.complete:
-        ctx.warn("flattened-many-solutions", f"{name}: more than {len(sol.picks)} decodings fit equally well; only the cells that differ among them are marked ambiguous.")
+        ctx.warn(
+            "flattened-many-solutions",
+            f"{name}: hundreds of decodings fit equally well; every cell was checked for another possible value "
+            "and those that have one are left ambiguous.",
+        )
     fits = "satisfy every constraint" if not sol.broken else "fit the table equally well"
     for choice in choices:
         options = _row_options(choice, sol)
@@ -482,7 +496,9 @@ def _decode_t4(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
         return
     choice, chosen, sol, complete = picked
     if not complete:
-        ctx.warn("flattened-many", f"T4: '{run.text}' has too many readings to list them all; its figures are not certain.")
+        ctx.warn(
+            "flattened-many", f"T4: '{run.text}' has too many readings to list them all; its figures are not certain."
+        )
     _report_solution(ctx, "T4", sol, [choice], {"T4": run})
     table = CanonicalTable("T4", ctx.layout, method="flattened")
     _emit_row(ctx, table, run, T4_SHAPE.columns, lambda c: c, chosen, _table_confidence(sol), certain=complete)
@@ -538,11 +554,17 @@ def _decode_t2(ctx: _Context, regions: Regions, hints: list[Hint]) -> None:
     for run in runs:
         shape = t2_shape(run.row, ctx.layout)
         if not run.variants:
-            ctx.warn("flattened-no-figures", f"T2 row {_label(ctx.text, run)} has no figures after it; it is treated as missing.")
+            ctx.warn(
+                "flattened-no-figures", f"T2 row {_label(ctx.text, run)} has no figures after it; it is treated as missing."
+            )
             continue
         splits, _costs, complete = _candidates(run, shape)
         if not splits:
-            ctx.warn("flattened-unreadable", f"T2 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(shape.columns)} figures.")
+            ctx.warn(
+                "flattened-unreadable",
+                f"T2 row {_label(ctx.text, run)}: '{run.text}' cannot be read as {len(shape.columns)} figures; "
+                "check it in the source.",
+            )
             continue
         costs = [_t2_row_cost(run.row, s, ctx.layout) for s in splits]
         choice = RowChoice(run.row, shape.columns, splits, costs)
