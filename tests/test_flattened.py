@@ -179,7 +179,7 @@ def test_t4_group_totals_and_narrative() -> None:
     run = "0100111221211271000313"
     open_dec = decode_flattened(_t3_text({}, t4=run))
     assert "T4.review.total" in open_dec.ambiguous
-    for stated, want in (("行政复议11件", 11), ("行政复议1件", 1)):
+    for stated, want in (("行政复议11件", 11), ("行政复议1件", 1), ("行政复议案件十一起", 11), ("行政复议一件", 1)):
         dec = decode_flattened(_t3_text({}, t4=run), narrative=f"全年发生{stated}。")
         t4 = dec.tables["T4"]
         assert t4.value("review.total") == want and not dec.ambiguous

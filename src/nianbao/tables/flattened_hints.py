@@ -3,17 +3,21 @@
 Only used as weak evidence when decoding flattened tables: a decoding that
 agrees with the narrative is preferred among those that fit the table's
 arithmetic equally well.  The claims stage does the real claim extraction;
-this is a handful of unambiguous patterns, Arabic numerals only.
+this is a handful of unambiguous patterns; figures may be Arabic or Chinese
+numerals ("二十八件", read with cn2an).
 """
 
 from __future__ import annotations
 
 import re
 
+import cn2an
+
 from .flattened_solve import Hint
 from .schema import t3_derived
 
-_STOP = r"[^。；;，,\d]"  # stay inside one clause, before any other figure
+_STOP = r"[^。；;，,\d零〇一二两三四五六七八九十百千]"  # stay inside one clause, before any other figure
+_N = r"(\d+|[零〇一二两三四五六七八九十百千万]+)"  # the figure, as digits or Chinese numerals
 
 
 def _patterns(layout: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -24,28 +28,38 @@ def _patterns(layout: str) -> list[tuple[str, str, tuple[str, ...]]]:
         return tuple(f"{r}.total" for r in derived[group])
 
     issued = "normative_docs.new_made" if layout == "2019" else "normative_docs.issued"
+    n, stop = _N, _STOP
     return [
-        ("T3", rf"(?:收到|受理|新收|接收){_STOP}{{0,25}}?申请{_STOP}{{0,6}}?(\d+)\s*件", ("new_received.total",)),
-        ("T3", r"(?:收到|受理|新收|接收)(\d+)\s*件" + _STOP + r"{0,8}申请", ("new_received.total",)),
-        ("T3", r"申请共计?(\d+)\s*件", ("new_received.total",)),
-        ("T3", rf"办结{_STOP}{{0,12}}?(\d+)\s*件", ("handled_total.total",)),
-        ("T3", rf"(\d+)\s*件{_STOP}{{0,4}}结转下一?年", ("carried_forward.total",)),
-        ("T3", rf"结转(?:至|到)?(?:下一?年度?|\d{{4}}年){_STOP}{{0,8}}?(\d+)\s*件", ("carried_forward.total",)),
-        ("T3", r"予以公开及部分公开\D{0,4}?(\d+)\s*件", ("granted.total", "partial.total")),
-        ("T3", r"(?<!及)予以公开(\d+)\s*件", ("granted.total",)),
-        ("T3", r"(?<!及)部分公开(\d+)\s*件", ("partial.total",)),
-        ("T3", r"不予公开(\d+)\s*件", totals("denied")),
-        ("T3", r"无法提供(\d+)\s*件", totals("unable")),
-        ("T3", r"不予处理(\d+)\s*件", totals("not_processed")),
-        ("T3", r"其他处理(\d+)\s*件", totals("other")),
-        ("T4", r"行政复议(?:案件)?\D{0,4}?(\d+)\s*[件起宗]", ("review.total",)),
+        ("T3", rf"(?:收到|受理|新收|接收){stop}{{0,25}}?申请{stop}{{0,6}}?{n}\s*件", ("new_received.total",)),
+        ("T3", rf"(?:收到|受理|新收|接收){n}\s*件{stop}{{0,8}}申请", ("new_received.total",)),
+        ("T3", rf"申请共计?{n}\s*件", ("new_received.total",)),
+        ("T3", rf"办结{stop}{{0,12}}?{n}\s*件", ("handled_total.total",)),
+        ("T3", rf"{n}\s*件{stop}{{0,4}}结转下一?年", ("carried_forward.total",)),
+        ("T3", rf"结转(?:至|到)?(?:下一?年度?|\d{{4}}年){stop}{{0,8}}?{n}\s*件", ("carried_forward.total",)),
+        ("T3", rf"予以公开及部分公开{stop}{{0,4}}?{n}\s*件", ("granted.total", "partial.total")),
+        ("T3", rf"(?<!及)予以公开{n}\s*件", ("granted.total",)),
+        ("T3", rf"(?<!及)部分公开{n}\s*件", ("partial.total",)),
+        ("T3", rf"不予公开{n}\s*件", totals("denied")),
+        ("T3", rf"无法提供{n}\s*件", totals("unable")),
+        ("T3", rf"不予处理{n}\s*件", totals("not_processed")),
+        ("T3", rf"其他处理{n}\s*件", totals("other")),
+        ("T4", rf"行政复议(?:案件)?{stop}{{0,4}}?{n}\s*[件起宗]", ("review.total",)),
         (
             "T4",
-            r"行政诉讼(?:案件)?\D{0,4}?(\d+)\s*[件起宗]",
+            rf"行政诉讼(?:案件)?{stop}{{0,4}}?{n}\s*[件起宗]",
             ("litigation_direct.total", "litigation_after_review.total"),
         ),
-        ("T2", r"制发的?(?:行政)?规范性文件(\d+)\s*件", (issued,)),
+        ("T2", rf"制发的?(?:行政)?规范性文件{n}\s*件", (issued,)),
     ]
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    try:
+        return int(cn2an.cn2an(text, "smart"))
+    except ValueError:  # not a well-formed numeral ("十十"): no hint from it
+        return None
 
 
 def narrative_hints(narrative: str, layout: str) -> dict[str, list[Hint]]:
@@ -56,7 +70,9 @@ def narrative_hints(narrative: str, layout: str) -> dict[str, list[Hint]]:
             clause = m.group(0)
             if "结转" in clause and cells == ("new_received.total",):
                 continue  # "含上年结转": the figure is 一 + 二, not 一
-            hint = Hint(cells, int(m.group(1)), clause)
-            if hint not in found[table]:
-                found[table].append(hint)
+            value = _number(m.group(1))
+            if value is None:
+                continue
+            if not any(h.cells == cells and h.value == value for h in found[table]):
+                found[table].append(Hint(cells, value, clause))
     return found
