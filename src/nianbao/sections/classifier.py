@@ -67,6 +67,9 @@ TRUSTED_FUNCTIONS = ["nianbao.sections.classifier.jieba_words"]
 # out keeps this share of its probability (the text can still win when it is very sure).
 PART_PRIOR_FLOOR = 0.05
 SUBSECTION_PRIOR_FLOOR = 0.15
+# In part 五 the subsection headings are unambiguous ("(一) 存在问题", "(二) 改进措施"): there the
+# other label keeps only this share.
+PART5_SUBSECTION_FLOOR = 0.02
 # A part prior is dropped only when the text model flatly disagrees for the part as a whole
 # (a report whose parts were mis-numbered).  ``sections.segment`` numbers parts by their title
 # words, so the gate is low: at 0.35 it wrongly dropped the seed's part 五 (see MODEL_CARD.md).
@@ -403,8 +406,8 @@ def apply_context(
     6 other) down-weights the labels it rules out, but only when the text model itself puts
     at least ``PART_AGREEMENT_MIN`` of its mass on the part's labels on average (a legacy report
     numbers its parts differently).  In part 五 the mass left on problem/measure is shared by
-    ``problem_probability`` (the two-label model) when given.  A subsection heading that names a label ("（一）主动公开",
-    "（二）改进措施") down-weights the others.
+    ``problem_probability`` (the two-label model) when given.  A subsection heading that names a
+    label ("（一）主动公开", "（二）改进措施") down-weights the others.
     """
     probs = text_probs.copy()
     trusted_parts = _parts_agreeing(paragraphs, text_probs)
@@ -420,7 +423,8 @@ def apply_context(
         if heading_label is None and USE_INLINE_HEADINGS:
             heading_label = subsection_label(inline_heading(para.text))
         if heading_label is not None and (allowed is None or heading_label in allowed or para.part not in trusted_parts):
-            prior *= _prior_for((heading_label,), SUBSECTION_PRIOR_FLOOR)
+            floor = PART5_SUBSECTION_FLOOR if heading_label in ("problem", "measure") and para.part == 5 else SUBSECTION_PRIOR_FLOOR
+            prior *= _prior_for((heading_label,), floor)
         probs[row] *= prior
         total = probs[row].sum()
         probs[row] = probs[row] / total if total > 0 else text_probs[row]
@@ -731,6 +735,7 @@ def _settings() -> dict[str, Any]:
     return {
         "part_floor": PART_PRIOR_FLOOR,
         "subsection_floor": SUBSECTION_PRIOR_FLOOR,
+        "part5_subsection_floor": PART5_SUBSECTION_FLOOR,
         "order_weight": ORDER_WEIGHT,
         "agreement_min": PART_AGREEMENT_MIN,
     }
