@@ -19,6 +19,7 @@ from ..model import Block, Document, Provenance
 from .pdf_tables import RawTable, adopt_orphan_rows, join_continued, read_tables, table_pages, table_text, to_grid
 from .pdf_text import (
     Line,
+    Margins,
     PageText,
     TextBlock,
     body_margins,
@@ -128,7 +129,7 @@ def load_pdf(path: Path, data: bytes) -> Document:
         lines = [[ln for ln in ls if id(ln) not in adopted] for ls in lines]
         lines_by_page = {p.number: ls for p, ls in zip(pages, lines)}
     tables = join_continued(tables, lines_by_page)
-    _assemble(doc, pages, lines, tables)
+    _assemble(doc, pages, lines, tables, margins)
     return doc
 
 
@@ -140,9 +141,8 @@ def _drop_running_chars(pages: list[PageText], kept: list[list[Line]]) -> None:
         page.chars = [c for c in page.chars if id(c) in keep or c.text == " "]
 
 
-def _assemble(doc: Document, pages: list[PageText], lines: list[list[Line]], tables: list[RawTable]) -> None:
+def _assemble(doc: Document, pages: list[PageText], lines: list[list[Line]], tables: list[RawTable], margins: Margins) -> None:
     """Blocks in reading order: each page's lines, with tables placed at their position."""
-    margins = body_margins([ln for page_lines in lines for ln in page_lines])
     width = max((p.width for p in pages), default=595.0)
     items: list[Line | RawTable] = []
     for page, page_lines in zip(pages, lines):

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..model import Cell, Provenance
 from .charfix import fix_chars
-from .pdf_text import BBox, Char, Line, PageText, group_lines
+from .pdf_text import RULED_PATHS, BBox, Char, Line, PageText, group_lines
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def table_pages(pages: list[PageText], lines: list[list[Line]]) -> list[int]:
 def _opens_with_table(page: PageText, lines: list[Line]) -> bool:
     """Whether a page may continue the previous page's table: it draws rules, or its
     first line is mostly figures (a table's last rows carried over)."""
-    if page.n_paths >= 8:
+    if page.n_paths >= RULED_PATHS:
         return True
     first = re.sub(r"\s", "", min(lines, key=lambda ln: ln.top).text)
     return sum(ch.isdigit() for ch in first) >= 0.4 * len(first)
@@ -180,7 +180,7 @@ def read_tables(source: Path | bytes, pages: list[PageText], numbers: list[int],
     from .pdf_textgrid import read_borderless
 
     by_number = {p.number: p for p in pages}
-    ruled = [n for n in numbers if by_number[n].n_paths >= 8]
+    ruled = [n for n in numbers if by_number[n].n_paths >= RULED_PATHS]
     plain = [n for n in numbers if n not in ruled]
     tables: list[RawTable] = []
     if ruled:

@@ -11,6 +11,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -47,19 +48,19 @@ class Line:
     chars: list[Char] = field(default_factory=list)
     text: str = ""
 
-    @property
+    @cached_property  # a line's characters never change after it is built
     def x0(self) -> float:
         return min(c.x0 for c in self.chars)
 
-    @property
+    @cached_property  # a line's characters never change after it is built
     def x1(self) -> float:
         return max(c.x1 for c in self.chars)
 
-    @property
+    @cached_property  # a line's characters never change after it is built
     def top(self) -> float:
         return min(c.top for c in self.chars)
 
-    @property
+    @cached_property  # a line's characters never change after it is built
     def bottom(self) -> float:
         return max(c.bottom for c in self.chars)
 
@@ -67,7 +68,7 @@ class Line:
     def bbox(self) -> BBox:
         return (self.x0, self.top, self.x1, self.bottom)
 
-    @property
+    @cached_property
     def size(self) -> float:
         """Font size of the line's ideographs (digits and Latin come from other fonts)."""
         cjk = [c for c in self.chars if _CJK.match(c.text)] or self.chars
@@ -110,13 +111,27 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageText:
             ch = " "
         chars.append(Char(ch, left, height - top, right, height - bottom, loose_top - loose_bottom, loose_left, loose_right))
     textpage.close()
-    n_images = n_paths = 0
-    for obj in page.get_objects(max_depth=2):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            n_images += 1
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            n_paths += 1
+    n_images, n_paths = _count_objects(page, need_images=not chars)
     return PageText(number, width, height, chars, n_images, n_paths)
+
+
+RULED_PATHS = 8  # a page drawing at least this many paths may hold a ruled table
+
+
+def _count_objects(page: pdfium.PdfPage, need_images: bool) -> tuple[int, int]:
+    """Image and path objects on the page (top level), through the raw API: Chromium
+    pages hold thousands of objects and wrapping each one costs more than reading
+    the text.  Paths are counted up to RULED_PATHS, images only for pages without text."""
+    n_images = n_paths = 0
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        kind = pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, i))
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            n_paths += 1
+        elif kind in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM):
+            n_images += 1  # a scan may sit inside a form XObject
+        if n_paths >= RULED_PATHS and not need_images:
+            break
+    return n_images, n_paths
 
 
 def _inside(c: Char, box: BBox, pad: float = 1.0) -> bool:
