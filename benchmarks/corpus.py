@@ -44,6 +44,7 @@ with Store(store, read_only=True) as st:
 print(json.dumps({
     "engine": engine, "workers": workers, "processed": s.processed, "statuses": dict(s.statuses),
     "wall_s": wall, "rate": s.processed / wall, "mean_file_s": mean_file,
+    "worker_cpu_s": s.worker_cpu_s, "checking_wall_s": s.seconds,
     "parent_cpu_s": me.ru_utime + me.ru_stime, "parent_peak_rss_mib": me.ru_maxrss / 1024,
     "worker_peak_rss_mib": max(s.peak_rss_kb.values()) / 1024 if s.peak_rss_kb else None,
     "by_format": by_format,
@@ -66,6 +67,15 @@ def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def wait_quiet(max_load: float, max_wait_s: float) -> None:
+    """Wait until the 1-minute load average is below ``max_load`` (others share the machine)."""
+    import time
+
+    deadline = time.monotonic() + max_wait_s
+    while os.getloadavg()[0] > max_load and time.monotonic() < deadline:
+        time.sleep(10)
+
+
 def run_config(engine: str, workers: int, target: Path) -> dict:
     store = Path(tempfile.mkdtemp(prefix="nianbao-bench-store-")) / "bench.duckdb"
     before = loadavg()
@@ -84,17 +94,23 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="generated reports (the 13 samples are added)")
     parser.add_argument("--corpus", type=Path, help="keep / reuse the corpus in this folder")
     parser.add_argument("--configs", default="local:1,local:2,dask:2", help="engine:workers, comma-separated")
+    parser.add_argument("--quiet-load", type=float, default=None,
+                        help="before each configuration wait (up to --max-wait s) for the 1-min load average to drop below this")
+    parser.add_argument("--max-wait", type=float, default=900)
     args = parser.parse_args()
     target = corpus_dir(args.n, args.corpus)
     print(f"corpus: {target} ({args.n} generated + samples); load average before: {loadavg()}")
     results = []
     for config in args.configs.split(","):
         engine, workers = config.split(":")
+        if args.quiet_load is not None:
+            wait_quiet(args.quiet_load, args.max_wait)
         r = run_config(engine, int(workers), target)
         results.append(r)
         print(
             f"{engine:5} x{workers}: {r['processed']} reports in {r['wall_s']:.1f} s = {r['rate']:.1f} reports/s; "
-            f"mean {1000 * r['mean_file_s']:.0f} ms/file in a worker; parent CPU {r['parent_cpu_s']:.1f} s; "
+            f"mean {1000 * r['mean_file_s']:.0f} ms/file in a worker (CPU {1000 * r['worker_cpu_s'] / max(r['processed'], 1):.0f} ms); "
+            f"parent CPU {r['parent_cpu_s']:.1f} s; "
             f"peak RSS worker {r['worker_peak_rss_mib'] or 0:.0f} MiB, parent {r['parent_peak_rss_mib']:.0f} MiB; "
             f"statuses {r['statuses']}; load {r['load_before']} -> {r['load_after']}",
             flush=True,

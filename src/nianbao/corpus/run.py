@@ -144,6 +144,7 @@ class RunSummary:
     seconds: float = 0.0
     corpus_findings: int | None = None  # None: reconcile_corpus not available
     peak_rss_kb: dict[str, int] = field(default_factory=dict)
+    worker_cpu_s: float = 0.0  # CPU seconds the workers spent checking
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (path, status, error)
 
     @property
@@ -212,6 +213,7 @@ def run_corpus(
             for done_file in runner.map(todo):
                 status = done_file.rows.status
                 summary.processed += 1
+                summary.worker_cpu_s += done_file.cpu_s
                 summary.statuses[status] += 1
                 if status != "ok":
                     summary.failures.append((done_file.task.display, status, done_file.rows.error or ""))

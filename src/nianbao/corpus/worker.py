@@ -43,6 +43,7 @@ class Reply:
     rows: ReportRows
     maxrss_kb: int  # the worker's peak resident memory so far
     pid: int
+    cpu_s: float = 0.0  # CPU seconds the check used (vs wall time: is the work CPU bound?)
 
 
 DEFAULT_CHECK = "nianbao.pipeline:check"
@@ -54,7 +55,7 @@ def check_task(task: Task, run_id: str | None = None, check: str = DEFAULT_CHECK
     its rows.  Never raises."""
     import os
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         check_fn = resolve_check(check)
         if task.data is not None:
@@ -76,7 +77,7 @@ def check_task(task: Task, run_id: str | None = None, check: str = DEFAULT_CHECK
         elapsed_s=time.perf_counter() - started, run_id=run_id,
     )
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return Reply(rows, maxrss, os.getpid())
+    return Reply(rows, maxrss, os.getpid(), time.process_time() - cpu_started)
 
 
 @functools.lru_cache(maxsize=8)

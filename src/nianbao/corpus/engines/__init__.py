@@ -18,6 +18,7 @@ class Done:
     rows: ReportRows
     maxrss_kb: int | None = None  # peak RSS of the worker that did it
     worker: str | None = None  # worker pid or address
+    cpu_s: float = 0.0  # worker CPU seconds spent on the file
 
 
 def failure(task: Task, status: str, error: str, run_id: str | None, elapsed_s: float | None = None) -> Done:

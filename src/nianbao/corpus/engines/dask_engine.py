@@ -126,7 +126,7 @@ class DaskEngine:
             return failure(task.without_data(), "crashed", text, self.run_id, time.monotonic() - t0)
         worker = str(reply.pid)
         self.peak_rss_kb[worker] = max(self.peak_rss_kb.get(worker, 0), reply.maxrss_kb)
-        return Done(task.without_data(), reply.rows, reply.maxrss_kb, worker)
+        return Done(task.without_data(), reply.rows, reply.maxrss_kb, worker, reply.cpu_s)
 
     def _expire(self, client, started: dict, submit_next) -> Iterator[Done]:
         now = time.monotonic()

@@ -121,7 +121,7 @@ class LocalEngine:
                 w.task = None
                 key = str(reply.pid)
                 self.peak_rss_kb[key] = max(self.peak_rss_kb.get(key, 0), reply.maxrss_kb)
-                yield Done(task, reply.rows, reply.maxrss_kb, key)
+                yield Done(task, reply.rows, reply.maxrss_kb, key, reply.cpu_s)
             elif time.monotonic() - w.started >= self.timeout:
                 w.kill()
                 pool[i] = _Worker(ctx, self.run_id, self.check)
