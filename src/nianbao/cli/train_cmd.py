@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import warnings
@@ -47,7 +48,7 @@ def classify_command(
             typer.echo(f"error: {source} is not a readable file; give a text file or - to read standard input", err=True)
             raise typer.Exit(2)
         try:
-            lines = list(_lines(path.open(encoding="utf-8")))
+            lines = list(_lines(io.StringIO(path.read_text(encoding="utf-8"))))
         except UnicodeDecodeError as exc:
             typer.echo(f"error: {source} is not UTF-8 text ({exc.reason}); convert it to UTF-8 first", err=True)
             raise typer.Exit(2)
