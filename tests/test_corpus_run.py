@@ -219,8 +219,11 @@ def test_dask_engine_writes_the_same_store_as_local(tmp_path: Path) -> None:
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, protocol="tcp", host="127.0.0.1",
         dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as client:
-        summary = run_corpus(tmp_path / "in", tmp_path / "dask.duckdb", engine="dask", client=client, progress=False)
+    ) as cluster:
+        # By address over loopback TCP, as `nianbao run --engine dask --scheduler tcp://…` does.
+        summary = run_corpus(
+            tmp_path / "in", tmp_path / "dask.duckdb", engine="dask", scheduler=cluster.scheduler_address, progress=False
+        )
     assert summary.processed == 5
     local, dask = store_snapshot(tmp_path / "local.duckdb"), store_snapshot(tmp_path / "dask.duckdb")
     assert len(local["reports"]) == 5 and len(local["cells"]) > 0
