@@ -79,3 +79,25 @@ def test_summary_html_csv_xlsx(tmp_path: Path) -> None:
     assert wb.sheetnames == ["findings", "reports", "by rule"]
     assert wb["findings"].max_row == 4 and wb["by rule"]["D2"].value == 2
     assert summary.region_of("郑州市金水区司法局") == "郑州市"
+
+
+def test_cli_run_and_summary(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+
+    variants = generate_corpus(tmp_path / "gen", n=6, seed=5, pdf_rate=0.0, zip_rate=0.5)
+    manifest = tmp_path / "gen" / "manifest.jsonl"  # zip members listed as "batch_00.zip!region/name"
+    assert any("!" in v.path for v in variants)
+    db = tmp_path / "c.duckdb"
+    runner = CliRunner()
+    out = runner.invoke(app, ["run", str(manifest), "--store", str(db), "--workers", "2", "--no-progress"])
+    assert out.exit_code == 0, out.output
+    with Store(db, read_only=True) as store:
+        assert sorted(r["path"] for r in store.reports()) == sorted(v.path for v in variants)
+    html, table = tmp_path / "s.html", tmp_path / "f.xlsx"
+    out = runner.invoke(app, ["summary", "--store", str(db), "--html", str(html), "--xlsx", str(table)])
+    assert out.exit_code == 0, out.output
+    assert "<svg" in html.read_text("utf-8") and table.stat().st_size > 0
+    missing = runner.invoke(app, ["summary", "--store", str(tmp_path / "none.duckdb"), "--html", str(html)])
+    assert missing.exit_code == 2 and "nianbao run" in missing.output

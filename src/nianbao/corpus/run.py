@@ -58,6 +58,10 @@ def discover(target: str | Path) -> Iterator[Task]:
             if path.is_file() and not _hidden(path.relative_to(target)):
                 yield from _from_file(path)
     elif not target.exists():
+        archive, sep, member = str(target).partition("!")
+        if sep and Path(archive).is_file():  # "batch.zip!dir/report.html", as stored in `reports.path`
+            yield from (t for t in _from_zip(Path(archive).read_bytes(), archive) if t.display == str(target))
+            return
         raise FileNotFoundError(f"{target} does not exist: give a folder, a zip archive or a manifest of paths")
     elif target.suffix.lower() in MANIFEST_SUFFIXES:
         for entry in read_manifest(target):
