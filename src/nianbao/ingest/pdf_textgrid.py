@@ -165,8 +165,9 @@ def _table_from_rows(lines: list[Line], page: PageText) -> RawTable | None:
         if ln in data:
             data_figures[data.index(ln)] = [t for t in toks if t.x0 >= label_edge]
             label_tokens += [t for t in toks if t.x0 < label_edge]
-        elif any(t.x1 > label_edge + size for t in toks) or _HEADER_TEXT.match(ln.text) or ln.bottom < first_data_top - 0.2 * size:
-            header_rows.append(toks)
+        elif any(t.x1 > label_edge + size for t in toks) or _HEADER_TEXT.match(ln.text) or (
+                ln.bottom < first_data_top - 0.2 * size and not _ITEM.match(ln.text.strip())):
+            header_rows.append(toks)  # (a numbered label line just above the first figures is a label)
         else:
             label_tokens += toks
     starts = _label_starts(label_tokens, size)
@@ -253,10 +254,14 @@ def _split_at_starts(t: Token, starts: list[float], size: float) -> list[Token]:
             continue
         left = [c for c in chars if (c.x0 + c.x1) / 2 < x - 1]
         right = [c for c in chars if (c.x0 + c.x1) / 2 >= x - 1]
-        if not left or not right or right[0].x0 - left[-1].x1 < 0.3 * size:
+        if not left or not right:
             continue
-        if _ITEM.fullmatch("".join(c.text for c in left)):
+        # Cut where ink shows a gap, or where an item number begins right at the column start.
+        gap = right[0].x0 - left[-1].x1
+        if gap < 0.3 * size and not (gap > 0 and _ITEM.match("".join(c.text for c in right))):
             continue
+        if _ITEM.fullmatch("".join(c.text for c in left)) and not _ITEM.match("".join(c.text for c in right)):
+            continue  # "（二）部分公开…" is one label; "（三）" + "1.属于国家秘密" are two
         head = Token(left, "".join(c.text for c in left))
         tail = Token(right, "".join(c.text for c in right))
         return [head] + _split_at_starts(tail, starts, size)
