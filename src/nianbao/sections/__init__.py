@@ -28,6 +28,7 @@ _NUM = "一二三四五六七八九十"
 _PART_HEAD = re.compile(rf"(?<![第{_NUM}])(?:第?([{_NUM}])[、.．]|第([{_NUM}])部分[、.．：:]?)\s*")
 _SUB_HEAD = re.compile(rf"(?:^|(?<=[。；：:！？\s]))[（(]([{_NUM}]+)[)）]\s*")
 _ITEM_START = re.compile(r"(?<=[。；！？])\s*(?=[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
+_ITEM_HEADING = re.compile(r"^\s*(?:\d{1,2}[、.．]|[（(]\d{1,2}[)）]|[①-⑳])")
 _SUB_END = re.compile(r"方面|情况|措施|问题|工作|建设|保障|管理|公开|平台|监督|考核|培训|事项|改进|评议|追究")
 _TABLE_TEXT = re.compile(r"第二十条第|本年新收|上年结转|本年度办理结果|结果维持|结果纠正|信息内容|本年制发件数|申请人情况")
 
@@ -74,7 +75,7 @@ def _split_inline(text: str, start: int) -> list[_Unit]:
                 break
     for m in _SUB_HEAD.finditer(text):
         # A run-in heading ends at its own punctuation: "（一）继续强化信息公开责任。切实…".
-        runin = re.match(r"[^，。；：:、,\s（(]{2,18}[。：:]", text[m.end():])
+        runin = re.match(r"[^，。；：:,\s（(]{2,30}[。：:]", text[m.end():])
         if runin:
             cuts.append((m.start(), m.end() + runin.end()))
             continue
@@ -107,7 +108,8 @@ def _split_inline(text: str, start: int) -> list[_Unit]:
             continue
         units.append(_Unit(text[hs:he].strip(), start + hs, "heading"))
         # A run-in heading ("（一）主动公开方面。按照…") stays part of its paragraph.
-        pos = hs if text[he - 1] in "。：:" and re.match(r"[（(]", text[hs:he]) else he
+        runin = text[he - 1] in "。：:" and re.match(r"[（(]", text[hs:he]) and text[he:].strip()
+        pos = hs if runin else he
     if text[pos:].strip():
         seg = text[pos:]
         lead = len(seg) - len(seg.lstrip())
@@ -165,6 +167,8 @@ def segment(doc: Document) -> tuple[list[Part], list[Paragraph]]:
         if u.kind == "heading" or (_SUB_HEAD.match(u.text) and len(u.text) <= 30 and "。" not in u.text):
             subsection = u.text
             continue
+        if _ITEM_HEADING.match(u.text) and len(u.text) <= 25 and not re.search(r"[。；，]", u.text):
+            continue  # "1、全方位解读政策信息": an item title inside the subsection, not narrative
         if not seen_body and current == 0 and _is_title(u.text):
             continue  # the report's title lines
         seen_body = True
