@@ -157,6 +157,21 @@ def test_running_header_and_page_numbers_removed(synth_pdf):
     assert not re.search(r"^- \d+ -$", doc.text, re.M)
 
 
+def test_chromium_header_and_footer_removed(pdf_dir):
+    """Chromium's own print header/footer: date, page title, file URL and "n/N"."""
+    _need("chromium")
+    from nianbao.synth.render import html_to_pdf_chromium, sample_article_html
+
+    name = "pingtan-2025-html"
+    html = pdf_dir / "with-header-footer.html"
+    html.write_text(sample_article_html(SAMPLES / name), encoding="utf-8")
+    doc = _load(html_to_pdf_chromium(html, pdf_dir / "with-header-footer.pdf", header_footer=True))
+    assert "file://" not in doc.text
+    assert not re.search(r"^\d+/\d+$", doc.text, re.M) and not re.search(r"\b\d+/\d+\b", doc.text.replace("电话/传真", ""))
+    truth = json.loads((SAMPLES / name / "gold.json").read_text(encoding="utf-8"))["tables"]
+    assert score_document(doc, truth).wrong == []
+
+
 # ---------------------------------------------------------------- character repair
 def test_fix_chars_maps_radicals_to_ideographs():
     assert fix_chars("⼀⼈⾏⺠⻔⼾") == "一人行民门户"

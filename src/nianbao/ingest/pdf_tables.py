@@ -39,7 +39,8 @@ TABLE_MARKERS = (
     "第三方合法权益", "过程性信息", "执法案卷", "无法提供", "不掌握", "另行制作", "不予处理", "信访举报", "重复申请",
     "公开出版物", "大量反复", "其他处理", "逾期不补正", "缴纳费用", "结转下年度", "自然人", "商业企业", "科研机构",
     "社会公益组织", "法律服务机构", "申请人情况", "行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结",
-    "未经复议", "复议后起诉", "总计",
+    "未经复议", "复议后起诉", "总计", "本年新制作", "对外公开总数量", "上一年项目数量", "本年增/减", "对外管理服务",
+    "政府集中采购", "采购项目数量", "采购总金额",
 )
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?$")
 _CJK_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])\s+|\s+(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])")
@@ -63,11 +64,13 @@ def table_pages(pages: list[PageText], lines: list[list[Line]]) -> list[int]:
 
 def _opens_with_table(page: PageText, lines: list[Line]) -> bool:
     """Whether a page may continue the previous page's table: it draws rules, or its
-    first line is mostly figures (a table's last rows carried over)."""
+    first printed row has several cells, mostly figures or a table word."""
     if page.n_paths >= RULED_PATHS:
         return True
-    first = re.sub(r"\s", "", min(lines, key=lambda ln: ln.top).text)
-    return sum(ch.isdigit() for ch in first) >= 0.4 * len(first)
+    top = min(lines, key=lambda ln: ln.top)
+    first_row = [ln for ln in lines if ln.top < top.bottom and ln.bottom > top.top]
+    first = re.sub(r"\s", "", "".join(ln.text for ln in first_row))
+    return len(first_row) >= 2 or sum(ch.isdigit() for ch in first) >= 0.4 * len(first) or any(m in first for m in TABLE_MARKERS)
 
 
 @dataclass

@@ -115,7 +115,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageText:
     return PageText(number, width, height, chars, n_images, n_paths)
 
 
-RULED_PATHS = 8  # a page drawing at least this many paths may hold a ruled table
+RULED_PATHS = 2  # a page drawing this many path objects may hold a ruled table (reportlab draws a grid as one or two)
 
 
 def _count_objects(page: pdfium.PdfPage, need_images: bool) -> tuple[int, int]:
@@ -217,19 +217,13 @@ def _is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
-def _alone(line: Line, lines: list[Line]) -> bool:
-    """Nothing else printed at the height of this line (a page number stands alone;
-    a figure in a table row does not)."""
-    return not any(o is not line and o.top < line.bottom and o.bottom > line.top for o in lines)
-
-
 def remove_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
     """Drop page numbers and running headers/footers.
 
     Only lines in the top or bottom 10 % of a page are candidates.  A page
-    number is a number-only line whose value follows the page index (value -
-    index constant over at least two pages), so a table row of figures that
-    opens a page is kept.  A running header/footer is a text (digits ignored,
+    number is a number-only segment ("3", "- 3 -", "3/10", "第3页") whose value
+    follows the page index (value - index constant over at least half of the
+    pages), so a table row of figures that opens a page is kept.  A running header/footer is a text (digits ignored,
     at least two other characters) that recurs on at least half of the pages."""
     def key(line: Line) -> str:
         return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
@@ -242,12 +236,13 @@ def remove_running_lines(pages: list[list[Line]], heights: list[float]) -> list[
     counts: Counter = Counter()
     for number, (lines, h) in enumerate(zip(pages, heights), start=1):
         margin = [ln for ln in lines if in_margin(ln, h)]
-        found = [(ln, int(re.search(r"\d+", ln.text).group()) - number) for ln in margin
-                 if _is_page_number(ln.text) and _alone(ln, lines)]
+        found = [(ln, int(re.search(r"\d+", ln.text).group()) - number) for ln in margin if _is_page_number(ln.text)]
         numbered.append(found)
         offsets.update({off for _, off in found})
         counts.update({key(ln) for ln in margin if len(re.sub(r"[\d#\s\-—–－/]", "", key(ln))) >= 2})
-    page_offsets = {off for off, n in offsets.items() if n >= 2}
+    # A page number follows the page index on at least half of the pages; a table
+    # figure at the top of a page does that by chance on one or two at most.
+    page_offsets = {off for off, n in offsets.items() if n >= max(2, len(pages) / 2)}
     recurring = {k for k, n in counts.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)}
     kept = []
     for lines, h, found in zip(pages, heights, numbered):
