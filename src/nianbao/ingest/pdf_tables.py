@@ -404,6 +404,8 @@ def _placed_parts(table: RawTable) -> list[list[list[Cell]]]:
 
 
 _HEADER_TEXT = re.compile(r"^\s*(第二十条|信息内容|申请人情况)")
+# A label cut by a page break starts with its item number ("8.属于行政查询事" | "项 …figures").
+_ITEM_START = re.compile(r"^\s*(\d{1,2}[.．、]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 _HEADER_WORDS = re.compile(r"申请人情况|法人或其他组织|自然|商业|科研|公益|法律服务|总计|勾稽|行政复议|行政诉讼|结果|审结|其他")
 
 
@@ -440,8 +442,8 @@ def _continue_borderless(before: list[list[Cell]], part: list[list[Cell]]) -> li
     while k < len(part) and not _has_figure(part[k]) and _HEADER_WORDS.search("".join(c.text for c in part[k])):
         k += 1
     part = part[k:]
-    if part and len(before) > 1 and not _has_figure(before[-1]) and _has_figure(part[0]) and not _HEADER_WORDS.search(
-            "".join(c.text for c in before[-1])):
+    head_text = "".join(c.text for c in before[-1] if c.text) if before else ""
+    if part and len(before) > 1 and not _has_figure(before[-1]) and _has_figure(part[0]) and _ITEM_START.match(head_text):
         # the label of a row cut by the page break printed before it, its figures after
         head = "".join(c.text for c in before[-1] if c.text)
         labels = [c for c in part[0] if c.text and not _NUMBER.match(c.text)]
