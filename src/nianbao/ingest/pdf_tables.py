@@ -95,6 +95,7 @@ class RawTable:
     bboxes: list[BBox]
     flavor: str
     label_cols: list[int] | None = None  # per part, for tables placed by position (pdf_textgrid)
+    figure_cols: list[list[float]] | None = None  # x ranges of the figure columns (pdf_textgrid)
 
     @property
     def page(self) -> int:
@@ -278,9 +279,10 @@ def adopt_orphan_rows(tables: list[RawTable], lines_by_page: dict[int, list[Line
             if rows and ln.bottom > rows[-1][0].top - 1:  # same printed row
                 rows[-1].append(ln)
                 continue
-            if len(rows) == 1:
-                break
             rows.append([ln])
+        if t.figure_cols is not None:  # a borderless table: its whole header may precede it
+            adopted |= _adopt_header_lines(t, rows)
+            continue
         row = sorted(rows[0], key=lambda ln: ln.x0) if rows else []
         if len(row) < 2 or any(ln.x1 - ln.x0 > 0.5 * (t.bbox[2] - t.bbox[0]) for ln in row):
             continue
@@ -294,6 +296,40 @@ def adopt_orphan_rows(tables: list[RawTable], lines_by_page: dict[int, list[Line
         t.bboxes.insert(0, (t.bbox[0], cells[0].top, t.bbox[2], cells[0].bottom))
         adopted |= {id(ln) for ln in row}
     return adopted
+
+
+def _adopt_header_lines(t: RawTable, rows_up: list[list[Line]]) -> set[int]:
+    """The header rows of a borderless table printed at the foot of the previous page
+    (rows of several cells, read upwards until a one-piece line such as the part
+    heading): one header row placed on the table's figure columns."""
+    from .pdf_textgrid import _column_of, _tokens
+
+    header: list[list[Line]] = []
+    for row in rows_up:
+        tokens = [tok for ln in row for tok in _tokens(ln)]
+        if len(tokens) < 2:
+            break
+        header.insert(0, row)
+    if not header:
+        return set()
+    cols = t.figure_cols or []
+    n_labels = (t.label_cols or [0])[0]
+    texts: dict[int, list[str]] = {}
+    boxes: dict[int, list[float]] = {}
+    for row in header:
+        for tok in sorted((tok for ln in row for tok in _tokens(ln)), key=lambda x: x.x0):
+            col = n_labels + _column_of(tok, cols) if cols and tok.x1 > cols[0][0] else 0
+            texts.setdefault(col, []).append(tok.text)
+            box = boxes.setdefault(col, [tok.x0, tok.top, tok.x1, tok.bottom])
+            boxes[col] = [min(box[0], tok.x0), min(box[1], tok.top), max(box[2], tok.x1), max(box[3], tok.bottom)]
+    page = header[0][0].page
+    cells = [RawCell(*boxes[c], "".join(texts[c]), page, (0, c)) for c in sorted(texts)]
+    top, bottom = min(b[1] for b in boxes.values()), max(b[3] for b in boxes.values())
+    t.parts.insert(0, cells)
+    t.pages.insert(0, page)
+    t.bboxes.insert(0, (t.bbox[0], top, t.bbox[2], bottom))
+    t.label_cols.insert(0, n_labels)
+    return {id(ln) for row in header for ln in row}
 
 
 def _table_ends_page(tables: list[RawTable], page: int, lines: list[Line]) -> bool:
@@ -315,7 +351,7 @@ def join_continued(tables: list[RawTable], lines_by_page: dict[int, list[Line]])
                 prev.label_cols += t.label_cols
         else:
             labels = list(t.label_cols) if t.label_cols is not None else None
-            out.append(RawTable(list(t.parts), list(t.pages), list(t.bboxes), t.flavor, labels))
+            out.append(RawTable(list(t.parts), list(t.pages), list(t.bboxes), t.flavor, labels, t.figure_cols))
     return out
 
 

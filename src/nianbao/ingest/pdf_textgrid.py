@@ -213,7 +213,7 @@ def _table_from_rows(lines: list[Line], page: PageText) -> RawTable | None:
             if group or is_data:
                 cells.append(RawCell(x0, top, x1, bottom, _join(group, size), page.number, (r, n_labels + c)))
     box = (min(c.x0 for c in cells), min(c.top for c in cells), max(c.x1 for c in cells), max(c.bottom for c in cells))
-    return RawTable([cells], [page.number], [box], "text", [n_labels])
+    return RawTable([cells], [page.number], [box], "text", [n_labels], [list(c) for c in cols])
 
 
 def _merge_header_runs(rows):
