@@ -72,3 +72,16 @@ def test_resolve_derived_metrics():
     assert schema.resolve_metric("T3.granted_or_partial.total", gold, "2021") == 42
     assert schema.resolve_metric("T4.litigation.total", gold, "2021") == 7
     assert schema.resolve_metric("T3.unknown.total", gold, "2021") is None
+
+
+def test_header_row_ending_in_qita_is_not_the_other_row(tmp_path: Path):
+    # A 2019-layout T3 whose third header row ends "…其他" beside one empty cell.
+    text = SEED.read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if not ln.startswith(("2.申请人逾期", "3.其他"))]
+    lines = [ln.replace("(六) 其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "(六) 其他处理")
+             for ln in lines]
+    f = tmp_path / "t3-2019.txt"
+    f.write_text("\n".join(lines), encoding="utf-8")
+    ex = extract_tables(load(f))
+    assert ex.tables["T3"].layout == "2019"
+    assert "other.total" in ex.tables["T3"].figures

@@ -94,7 +94,8 @@ class _Found:
 def _map_t3(views: list[RowView], out: _Found) -> None:
     rows: dict[str, RowView] = {}
     for v in views:
-        if not v.values:
+        # A header row ("…其他 | 总计") has labels and a stray blank, never a row of figures.
+        if not v.values or (v.numbers() == 0 and len(v.values) < len(schema.T3_COLUMNS)):
             continue
         key = _t3_row_key(v)
         if key is None:
