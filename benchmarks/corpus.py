@@ -76,15 +76,26 @@ def wait_quiet(max_load: float, max_wait_s: float) -> None:
         time.sleep(10)
 
 
+def machine_busy_s() -> float:
+    """CPU seconds all processes on the machine have used (non-idle time in /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def run_config(engine: str, workers: int, target: Path) -> dict:
     store = Path(tempfile.mkdtemp(prefix="nianbao-bench-store-")) / "bench.duckdb"
     before = loadavg()
+    busy0 = machine_busy_s()
     proc = subprocess.run(
         [sys.executable, "-c", _CHILD, engine, str(workers), str(target), str(store)],
         capture_output=True, text=True, check=True,
     )
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["load_before"], result["load_after"] = before, loadavg()
+    # CPU the rest of the machine used meanwhile (other people's jobs): contention.
+    result["machine_busy_s"] = machine_busy_s() - busy0
+    result["others_cpu_s"] = result["machine_busy_s"] - result["worker_cpu_s"] - result["parent_cpu_s"]
     shutil.rmtree(store.parent)
     return result
 
@@ -112,7 +123,8 @@ def main() -> None:
             f"mean {1000 * r['mean_file_s']:.0f} ms/file in a worker (CPU {1000 * r['worker_cpu_s'] / max(r['processed'], 1):.0f} ms); "
             f"parent CPU {r['parent_cpu_s']:.1f} s; "
             f"peak RSS worker {r['worker_peak_rss_mib'] or 0:.0f} MiB, parent {r['parent_peak_rss_mib']:.0f} MiB; "
-            f"statuses {r['statuses']}; load {r['load_before']} -> {r['load_after']}",
+            f"statuses {r['statuses']}; load {r['load_before']} -> {r['load_after']}; "
+            f"machine CPU busy {r['machine_busy_s']:.0f} s of which not ours (other jobs, startup, Dask) ~{r['others_cpu_s']:.0f} s",
             flush=True,
         )
     base = next((r for r in results if r["engine"] == "local" and r["workers"] == 1), None)

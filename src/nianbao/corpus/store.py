@@ -418,11 +418,20 @@ class Store:
         ids = list(by_id)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("reports", *_CHILD_TABLES):
-                self.con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
-            self.con.execute(
-                "DELETE FROM findings WHERE scope = 'report' AND report_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
-            )
+            # Child rows exist only beside their reports row (same transaction),
+            # so only reports already stored need their old rows deleted; a
+            # fresh run skips the deletes, which scan the growing child tables.
+            stored = [
+                r[0] for r in self.con.execute(
+                    "SELECT report_id FROM reports WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+                ).fetchall()
+            ]
+            if stored:
+                for table in ("reports", *_CHILD_TABLES):
+                    self.con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [stored])
+                self.con.execute(
+                    "DELETE FROM findings WHERE scope = 'report' AND report_id IN (SELECT unnest(?::VARCHAR[]))", [stored]
+                )
             self._insert_columns("reports", [r.report for r in by_id.values()])
             for table in (*_CHILD_TABLES, "findings"):
                 self._insert_columns(table, [row for r in by_id.values() for row in getattr(r, table)])
@@ -453,15 +462,24 @@ class Store:
         )
 
     def _insert_columns(self, table: str, rows: list[tuple]) -> None:
-        """Insert many rows in one statement: one list parameter per column,
-        unnested side by side (far faster than executemany)."""
+        """Insert many rows in one statement from a pandas frame DuckDB scans
+        in place (4-5x faster than unnesting Python lists, 20x faster than
+        executemany): the parent process writes every row, so this is the
+        writer's main cost."""
         if not rows:
             return
+        import pandas as pd
+
         cols = _COLUMNS[table]
-        columns = list(zip(*rows))
-        select = ", ".join(f"unnest(?::{typ}[])" for _, typ in cols)
+        frame = pd.DataFrame.from_records(rows, columns=[name for name, _ in cols])
         names = ", ".join(name for name, _ in cols)
-        self.con.execute(f"INSERT INTO {table} ({names}) SELECT {select}", [list(c) for c in columns])
+        # Explicit casts: a column that is all None in this batch has no type of its own.
+        select = ", ".join(f"{name}::{typ}" for name, typ in cols)
+        self.con.register("_nianbao_batch", frame)
+        try:
+            self.con.execute(f"INSERT INTO {table} ({names}) SELECT {select} FROM _nianbao_batch")
+        finally:
+            self.con.unregister("_nianbao_batch")
 
     def start_run(self, run_id: str, engine: str, workers: int, args: dict[str, Any], version: str) -> None:
         self.con.execute(
