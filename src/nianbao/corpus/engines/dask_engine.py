@@ -1,24 +1,29 @@
-"""Dask engine: the same per-file task on a Dask cluster.
+"""Dask engine: the same per-file check on a Dask cluster.
 
-Each task carries the file's bytes, so workers need no shared file system and
+Each task carries its files' bytes, so workers need no shared file system and
 no access to the input folder: they need only nianbao installed (same
 version).  Results come back to this process, which alone writes the store.
 
-At most ``window`` files are in flight at once (so a corpus of 100,000 files
-does not sit in the scheduler's memory).  Per-file limit: a task still
-unfinished ``timeout`` seconds after it was handed out is recorded as
-``timeout`` and cancelled; Dask cannot stop a running thread, so on a cluster
-with nannies the worker running it is also restarted.  A task whose workers
-die repeatedly (Dask's ``KilledWorker``) is recorded as ``crashed``.
+A task checks ``files_per_task`` files (default 4): per-task overhead in the
+scheduler and client is then paid once per chunk, not per file.  At most two
+chunks per worker thread are in flight, so a corpus of 100,000 files never
+sits in the scheduler's memory.
+
+Failures: a chunk still unfinished ``timeout`` seconds after it was handed
+out, or whose worker died, is cancelled and its files are re-run one per task,
+so only the culprit is recorded: as ``timeout`` (its worker is restarted
+through its nanny, since Dask cannot stop a running thread) or ``crashed``
+(Dask's ``KilledWorker``, after its retries).
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..worker import DEFAULT_CHECK, Task, check_task
+from ..worker import DEFAULT_CHECK, Reply, Task, check_task
 from . import Done, failure
 
 
@@ -40,8 +45,10 @@ class DaskEngine:
         client=None,
         window: int | None = None,
         check: str = DEFAULT_CHECK,
+        files_per_task: int = 4,
     ) -> None:
         self.check = check
+        self.files_per_task = max(1, files_per_task)
         self.scheduler = scheduler
         self.workers = max(1, workers)
         self.timeout = timeout
@@ -68,28 +75,35 @@ class DaskEngine:
     def map(self, tasks: Iterable[Task]) -> Iterator[Done]:
         from distributed import wait
 
-        tasks = list(tasks)
-        if not tasks:
+        queue: deque[list[Task]] = deque()
+        chunk: list[Task] = []
+        for task in tasks:
+            chunk.append(task)
+            if len(chunk) == self.files_per_task:
+                queue.append(chunk)
+                chunk = []
+        if chunk:
+            queue.append(chunk)
+        if not queue:
             return
         client, owned = self._connect()
         try:
             threads = sum(client.nthreads().values()) or self.workers
-            # Two files per thread in flight: workers never wait for the next
-            # file, and the time limit (counted from hand-out) includes at most
-            # one queued file.
             window = self.window or max(2, 2 * threads)
-            todo = iter(tasks)
-            started: dict = {}
+            started: dict = {}  # future -> (chunk, hand-out time)
 
             def submit_next() -> None:
-                task = next(todo, None)
-                if task is not None:
-                    key = f"nianbao-check-{task.sha256[:16]}-{time.time_ns()}"
-                    fut = client.submit(check_task, _with_bytes(task), self.run_id, self.check, pure=False, key=key)
-                    started[fut] = (task, time.monotonic())
+                while queue and len(started) < window:
+                    files = queue.popleft()
+                    key = f"nianbao-check-{files[0].sha256[:16]}-{time.time_ns()}"
+                    payload = [_with_bytes(t) for t in files]
+                    fut = client.submit(check_tasks, payload, self.run_id, self.check, pure=False, key=key)
+                    started[fut] = (files, time.monotonic())
 
-            for _ in range(window):
-                submit_next()
+            def one_by_one(files: list[Task]) -> None:
+                queue.extendleft([t] for t in reversed(files))
+
+            submit_next()
             while started:
                 first_deadline = min(t0 for _, t0 in started.values()) + self.timeout
                 try:
@@ -100,10 +114,26 @@ class DaskEngine:
                 except TimeoutError:
                     done = set()
                 for fut in done:
-                    task, t0 = started.pop(fut)
-                    yield self._outcome(fut, task, t0)
-                    submit_next()
-                yield from self._expire(client, started, submit_next)
+                    files, t0 = started.pop(fut)
+                    try:
+                        replies = fut.result()
+                    except Exception as exc:  # KilledWorker, cancelled, unpicklable, …
+                        if len(files) > 1:
+                            one_by_one(files)  # find the culprit
+                        else:
+                            yield failure(files[0].without_data(), "crashed", _crash_text(exc), self.run_id, time.monotonic() - t0)
+                        continue
+                    for task, reply in zip(files, replies):
+                        worker = str(reply.pid)
+                        self.peak_rss_kb[worker] = max(self.peak_rss_kb.get(worker, 0), reply.maxrss_kb)
+                        yield Done(task.without_data(), reply.rows, reply.maxrss_kb, worker, reply.cpu_s)
+                for files in self._expire(client, started):
+                    if len(files) > 1:
+                        one_by_one(files)
+                    else:
+                        text = f"stopped after the per-file limit of {self.timeout:g} s; raise --timeout if the file is just large"
+                        yield failure(files[0].without_data(), "timeout", text, self.run_id, self.timeout)
+                submit_next()
         finally:
             if owned:
                 cluster = getattr(client, "cluster", None)
@@ -111,26 +141,11 @@ class DaskEngine:
                 if cluster is not None:
                     cluster.close()
 
-    def _outcome(self, fut, task: Task, t0: float) -> Done:
-        from distributed.client import FutureCancelledError
-        from distributed.scheduler import KilledWorker
-
-        try:
-            reply = fut.result()
-        except KilledWorker as exc:
-            return failure(task.without_data(), "crashed", f"Dask workers died while checking this file: {exc}", self.run_id, time.monotonic() - t0)
-        except FutureCancelledError:
-            return failure(task.without_data(), "crashed", "the Dask task was cancelled", self.run_id, time.monotonic() - t0)
-        except Exception as exc:  # e.g. the task could not be unpickled on the worker
-            text = f"the Dask task failed: {type(exc).__name__}: {exc}"
-            return failure(task.without_data(), "crashed", text, self.run_id, time.monotonic() - t0)
-        worker = str(reply.pid)
-        self.peak_rss_kb[worker] = max(self.peak_rss_kb.get(worker, 0), reply.maxrss_kb)
-        return Done(task.without_data(), reply.rows, reply.maxrss_kb, worker, reply.cpu_s)
-
-    def _expire(self, client, started: dict, submit_next) -> Iterator[Done]:
+    def _expire(self, client, started: dict) -> list[list[Task]]:
+        """Cancel chunks past the limit (restarting their workers); return their files."""
         now = time.monotonic()
-        for fut, (task, t0) in list(started.items()):
+        expired = []
+        for fut, (files, t0) in list(started.items()):
             if now - t0 < self.timeout:
                 continue
             started.pop(fut)
@@ -140,7 +155,19 @@ class DaskEngine:
                 try:
                     client.restart_workers(workers, raise_for_error=False)
                 except (ValueError, TypeError) as exc:  # no nanny (processes=False): cannot restart
-                    print(f"note: could not restart the Dask worker stuck on {task.display}: {exc}")
-            text = f"stopped after the per-file limit of {self.timeout:g} s; raise --timeout if the file is just large"
-            yield failure(task.without_data(), "timeout", text, self.run_id, self.timeout)
-            submit_next()
+                    print(f"note: could not restart the Dask worker stuck on {files[0].display}: {exc}")
+            expired.append(files)
+        return expired
+
+
+def check_tasks(tasks: list[Task], run_id: str | None, check: str) -> list[Reply]:
+    """The Dask task: check a chunk of files, one reply per file."""
+    return [check_task(task, run_id, check) for task in tasks]
+
+
+def _crash_text(exc: BaseException) -> str:
+    from distributed.scheduler import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        return f"Dask workers died while checking this file: {exc}"
+    return f"the Dask task failed: {type(exc).__name__}: {exc}"
