@@ -13,7 +13,9 @@ Failures: a chunk still unfinished ``timeout`` seconds after it was handed
 out, or whose worker died, is cancelled and its files are re-run one per task,
 so only the culprit is recorded: as ``timeout`` (its worker is restarted
 through its nanny, since Dask cannot stop a running thread) or ``crashed``
-(Dask's ``KilledWorker``, after its retries).
+(Dask's ``KilledWorker``, after its retries).  A single file is recorded only
+after failing twice, since a restart for one file can kill or delay another.
+The limit counts from hand-out, so it includes up to one queued chunk.
 """
 
 from __future__ import annotations
@@ -103,6 +105,17 @@ class DaskEngine:
             def one_by_one(files: list[Task]) -> None:
                 queue.extendleft([t] for t in reversed(files))
 
+            # A single file that fails may be collateral damage (its worker was
+            # restarted for another file): it gets one more try, alone, at the end.
+            tries: dict[str, int] = {}
+
+            def last_try(task: Task) -> bool:
+                tries[task.sha256] = tries.get(task.sha256, 0) + 1
+                if tries[task.sha256] >= 2:
+                    return True
+                queue.append([task])
+                return False
+
             submit_next()
             while started:
                 first_deadline = min(t0 for _, t0 in started.values()) + self.timeout
@@ -116,11 +129,13 @@ class DaskEngine:
                 for fut in done:
                     files, t0 = started.pop(fut)
                     try:
-                        replies = fut.result()
-                    except Exception as exc:  # KilledWorker, cancelled, unpicklable, …
+                        # Bounded: the result may sit on a worker that just died,
+                        # and Dask then waits for a recomputation.
+                        replies = fut.result(timeout=self.timeout)
+                    except Exception as exc:  # KilledWorker, cancelled, lost result, unpicklable, …
                         if len(files) > 1:
                             one_by_one(files)  # find the culprit
-                        else:
+                        elif last_try(files[0]):
                             yield failure(files[0].without_data(), "crashed", _crash_text(exc), self.run_id, time.monotonic() - t0)
                         continue
                     for task, reply in zip(files, replies):
@@ -130,7 +145,7 @@ class DaskEngine:
                 for files in self._expire(client, started):
                     if len(files) > 1:
                         one_by_one(files)
-                    else:
+                    elif last_try(files[0]):
                         text = f"stopped after the per-file limit of {self.timeout:g} s; raise --timeout if the file is just large"
                         yield failure(files[0].without_data(), "timeout", text, self.run_id, self.timeout)
                 submit_next()
