@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import TextIO
 
 import typer
 
 from . import app
+from .lines import nonempty_lines
 from ..model import Claim, Paragraph, Provenance
 
 
@@ -30,13 +31,6 @@ def _claim_dict(c: Claim) -> dict:
         "start": c.prov.start,
         "approx": c.approx,
     }
-
-
-def _lines(stream: TextIO) -> Iterable[str]:
-    for raw in stream:
-        line = raw.rstrip("\r\n")
-        if line.strip():
-            yield line
 
 
 @app.command("claims")
@@ -61,7 +55,7 @@ def claims_command(
             typer.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
             raise typer.Exit(2)
     try:
-        for line in _lines(stream):
+        for line in nonempty_lines(stream):
             sys.stdout.write(json.dumps(claims_of_line(line), ensure_ascii=False) + "\n")
     except UnicodeDecodeError as exc:
         typer.echo(f"error: {source} is not UTF-8 text ({exc.reason}); convert it to UTF-8 first", err=True)

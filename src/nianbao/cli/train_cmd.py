@@ -7,18 +7,12 @@ import json
 import sys
 import warnings
 from pathlib import Path
-from typing import Iterable, Optional, TextIO
+from typing import Optional
 
 import typer
 
 from . import app
-
-
-def _lines(stream: TextIO) -> Iterable[str]:
-    for raw in stream:
-        line = raw.rstrip("\r\n")
-        if line.strip():
-            yield line
+from .lines import nonempty_lines
 
 
 @app.command("classify")
@@ -41,14 +35,14 @@ def classify_command(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
     if source == "-":
-        lines = list(_lines(sys.stdin))
+        lines = list(nonempty_lines(sys.stdin))
     else:
         path = Path(source)
         if not path.is_file():
             typer.echo(f"error: {source} is not a readable file; give a text file or - to read standard input", err=True)
             raise typer.Exit(2)
         try:
-            lines = list(_lines(io.StringIO(path.read_text(encoding="utf-8"))))
+            lines = list(nonempty_lines(io.StringIO(path.read_text(encoding="utf-8"))))
         except UnicodeDecodeError as exc:
             typer.echo(f"error: {source} is not UTF-8 text ({exc.reason}); convert it to UTF-8 first", err=True)
             raise typer.Exit(2)

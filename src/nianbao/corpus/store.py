@@ -89,7 +89,20 @@ STORE_SCHEMA_VERSION = "1"
 
 STATUSES = ("ok", "error", "timeout", "crashed")
 
-SCHEMA_SQL = """
+DECISIONS_SQL = """
+CREATE TABLE IF NOT EXISTS decisions (
+    decision_id VARCHAR PRIMARY KEY,
+    finding_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    comment VARCHAR,
+    corrected_value DOUBLE,
+    reviewer VARCHAR,
+    decided_at TIMESTAMP,
+    superseded BOOLEAN DEFAULT FALSE
+);
+"""
+
+SCHEMA_SQL = DECISIONS_SQL + """
 CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR
@@ -187,16 +200,6 @@ CREATE TABLE IF NOT EXISTS runs (
     args JSON,
     counts JSON,
     nianbao_version VARCHAR
-);
-CREATE TABLE IF NOT EXISTS decisions (
-    decision_id VARCHAR PRIMARY KEY,
-    finding_id VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,
-    comment VARCHAR,
-    corrected_value DOUBLE,
-    reviewer VARCHAR,
-    decided_at TIMESTAMP,
-    superseded BOOLEAN DEFAULT FALSE
 );
 """
 

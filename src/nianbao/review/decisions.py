@@ -25,6 +25,8 @@ from typing import Any
 
 import duckdb
 
+from ..corpus.store import DECISIONS_SQL
+
 STATUSES = ("confirmed", "false_alarm", "needs_discussion")
 STATUS_LABELS = {
     "confirmed": "confirmed",
@@ -34,18 +36,7 @@ STATUS_LABELS = {
 }
 MAX_COMMENT = 4000
 
-DECISIONS_SQL = """
-CREATE TABLE IF NOT EXISTS decisions (
-    decision_id VARCHAR PRIMARY KEY,
-    finding_id VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,
-    comment VARCHAR,
-    corrected_value DOUBLE,
-    reviewer VARCHAR,
-    decided_at TIMESTAMP,
-    superseded BOOLEAN DEFAULT FALSE
-)
-"""
+
 
 
 @dataclass(frozen=True)

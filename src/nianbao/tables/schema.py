@@ -108,6 +108,39 @@ T2_ROWS_2019: dict[str, tuple[str, ...]] = {
     "admin_fees": ("previous", "change"),
     "procurement": ("count", "amount"),
 }
+# Row and column labels as the national templates print them.
+T2_ROW_LABELS = {
+    "regulations": "规章",
+    "normative_docs": "行政规范性文件",
+    "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项",
+    "punishment": "行政处罚",
+    "coercion": "行政强制",
+    "admin_fees": "行政事业性收费",
+    "procurement": "政府集中采购",
+}
+T2_COLUMN_LABELS = {
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "decisions": "本年处理决定数量",
+    "amount_wan": "本年收费金额（单位：万元）",
+    "new_made": "本年新制作数量",
+    "new_published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "previous": "上一年项目数量",
+    "change": "本年增/减",
+    "count": "采购项目数量",
+    "amount": "采购总金额",
+}
+T3_GROUP_LABELS = {
+    "results": "三、本年度办理结果",
+    "denied": "（三）不予公开",
+    "unable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other": "（六）其他处理",
+}
+
 T2_ROW_PATTERNS: dict[str, tuple[str, ...]] = {
     "regulations": (r"^规章$",),
     "normative_docs": (r"规范性文件$",),
