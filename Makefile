@@ -18,9 +18,14 @@ install: $(STAMP)
 system-deps:
 	bash scripts/install-system-deps.sh
 
-# Check the sample corpus shipped in corpus/samples and print the findings.
+# The main job on the sample corpus shipped in corpus/samples: check every report in parallel
+# into a DuckDB store (re-runs skip what is stored), print the findings, write the HTML summary.
 demo: install
-	$(BIN)/nianbao check corpus/samples/*/source.*; test $$? -le 1
+	mkdir -p out
+	$(BIN)/nianbao run corpus/samples --store out/demo.duckdb --workers 2
+	$(BIN)/nianbao summary --store out/demo.duckdb
+	$(BIN)/nianbao summary --store out/demo.duckdb --html out/summary.html --csv out/findings.csv
+	@echo "next: $(BIN)/nianbao review --store out/demo.duckdb   (the review app on http://127.0.0.1:8765)"
 
 test: install system-deps
 	$(BIN)/python -m pytest -q

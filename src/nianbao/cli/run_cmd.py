@@ -79,16 +79,16 @@ def summary_command(
     csv: Optional[Path] = typer.Option(None, "--csv", help="Export all findings as CSV here."),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Export all findings (and reports) as an Excel workbook here."),
 ) -> None:
-    """Summarise a corpus store: HTML with plots, and findings as CSV / XLSX."""
+    """Summarise a corpus store: the findings on the terminal, or HTML with plots and CSV / XLSX files."""
     from ..corpus import summary as summ
 
     if not store.exists():
         console.print(f"[red]error:[/red] no store at {store}: run `nianbao run DIR --store {store}` first")
         raise typer.Exit(2)
-    if not (html or csv or xlsx):
-        console.print("nothing to write: give --html, --csv and/or --xlsx")
-        raise typer.Exit(2)
     data = summ.load(store)
+    if not (html or csv or xlsx):
+        _print_findings(data)
+        return
     if html:
         summ.write_html(data, html)
         console.print(f"wrote {html}")
@@ -98,3 +98,27 @@ def summary_command(
     if xlsx:
         summ.write_xlsx(data, xlsx)
         console.print(f"wrote {xlsx}")
+
+
+def _print_findings(data) -> None:
+    """Findings of the store on the terminal, report by report, most severe first."""
+    from collections import Counter
+
+    from rich.markup import escape
+
+    statuses = Counter(r["status"] for r in data.reports)
+    console.print(f"[bold]{len(data.reports)} reports[/] ({', '.join(f'{n} {s}' for s, n in statuses.items())}), "
+                  f"[bold]{len(data.findings)} findings[/]")
+    rank = {"error": 0, "warning": 1, "info": 2}
+    last = None
+    for f in sorted(data.findings, key=lambda f: (f["path"] or "", rank.get(f["severity"], 3), f["code"])):
+        if f["path"] != last:
+            last = f["path"]
+            console.print(f"\n[bold]{escape(str(f['path']))}[/]  {escape(str(f['agency'] or '?'))} {f['year'] or ''}")
+        style = {"error": "bold red", "warning": "yellow"}.get(f["severity"], "cyan")
+        figures = "" if f.get("expected") is None else f"  [dim](expected {_n(f['expected'])}, found {_n(f['found'])})[/]"
+        console.print(f"  [{style}]{f['code']} {f['severity']}[/] {f['family']}: {escape(f['message'])}{figures}")
+
+
+def _n(x):
+    return int(x) if isinstance(x, float) and x.is_integer() else x
