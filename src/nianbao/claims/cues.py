@@ -8,7 +8,6 @@ dictionary (used by other stages) is left untouched.  The linking rules
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,11 +92,12 @@ class CueFinder:
     """PhraseMatcher over a blank ``zh`` pipeline whose segmenter is a private jieba."""
 
     def __init__(self) -> None:
-        import jieba
         import spacy
         from spacy.matcher import PhraseMatcher
 
-        jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for users
+        from ..segmenter import quiet_jieba
+
+        jieba = quiet_jieba()
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         segmenter = jieba.Tokenizer()
         for phrases in CUE_PHRASES.values():

@@ -5,14 +5,7 @@ Each command lives in its own module below; importing it registers it.
 
 from __future__ import annotations
 
-import logging
-
 import typer
-
-import jieba
-
-# jieba announces its dictionary loading on stderr at DEBUG level.
-jieba.setLogLevel(logging.WARNING)
 
 app = typer.Typer(
     name="nianbao",

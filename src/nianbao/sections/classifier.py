@@ -104,7 +104,9 @@ def normalise(text: str) -> str:
 
 def jieba_words(text: str) -> list[str]:
     """jieba words of a normalised paragraph, punctuation dropped (the word analyzer)."""
-    import jieba
+    from ..segmenter import quiet_jieba
+
+    jieba = quiet_jieba()
 
     # HMM off: the new-word model costs a third of the time and the char n-grams cover new words.
     return [w for w in jieba.lcut(text, HMM=False) if w.strip() and not _is_punct(w)]
