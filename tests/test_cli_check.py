@@ -109,3 +109,16 @@ def test_csv_and_html_exports(tmp_path: Path):
     page = html_file.read_text(encoding="utf-8")
     assert "<script" not in page.lower() or "nonce" in page.lower()
     assert "T3.handled_total.total" in page
+
+
+def test_a_bug_in_one_stage_becomes_an_error_for_that_file_only(monkeypatch, tmp_path: Path):
+    from nianbao import claims
+
+    def broken(_paragraphs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(claims, "extract_claims", broken)
+    res = runner.invoke(app, ["check", "--json", "--no-classify", str(SEED)])
+    assert res.exit_code == 2
+    data = json.loads(res.stdout)
+    assert data["messages"][-1]["code"] == "internal" and "ZeroDivisionError" in data["messages"][-1]["text"]

@@ -24,7 +24,7 @@ def check(path: str | Path, *, classify: bool = True, config=None) -> ReportResu
     Never raises for a bad file: a per-file problem becomes an error message
     on the returned result (``result.ok`` is False).
     """
-    from . import claims, ingest, metadata, reconcile, sections, tables
+    from . import ingest
 
     path = Path(path)
     result = ReportResult(source=str(path), version=__version__)
@@ -48,7 +48,26 @@ def check(path: str | Path, *, classify: bool = True, config=None) -> ReportResu
         return result
 
     result.format = doc.format
+    try:
+        _analyse(doc, path, result, classify=classify, config=config)
+    except NianbaoError as exc:
+        result.messages.append(Message("error", exc.code, str(exc)))
+    except Exception as exc:  # noqa: BLE001 - a bug in nianbao must not stop the other files
+        result.messages.append(Message(
+            "error", "internal",
+            f"nianbao failed while checking this file ({type(exc).__name__}: {exc}); "
+            "the other files are unaffected — please report this with the file",
+        ))
+    return result
+
+
+def _analyse(doc, path: Path, result: ReportResult, *, classify: bool, config) -> None:
+    """The stages after ingest, each reading what the earlier ones wrote into ``result``."""
+    from . import claims, metadata, reconcile, sections, tables
+
+    result.messages = doc.messages + result.messages
     extraction = tables.extract_tables(doc)
+    result.messages += extraction.messages
     result.tables = extraction.tables
     result.layout = extraction.layout
     result.parts, result.paragraphs = sections.segment(doc)
@@ -60,5 +79,3 @@ def check(path: str | Path, *, classify: bool = True, config=None) -> ReportResu
         sections.classify(result.paragraphs)
     result.claims = claims.extract_claims(result.paragraphs)
     result.findings = reconcile.reconcile(result, config=config)
-    result.messages = doc.messages + extraction.messages + result.messages
-    return result
