@@ -11,3 +11,14 @@ def quiet_jieba() -> ModuleType:
 
     jieba.setLogLevel(logging.WARNING)
     return jieba
+
+
+def private_tokenizer():
+    """A jieba Tokenizer of its own (words added to it leave the global one untouched),
+    started from the global dictionary instead of loading it a second time."""
+    jieba = quiet_jieba()
+    jieba.dt.check_initialized()
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total = dict(jieba.dt.FREQ), jieba.dt.total
+    tok.initialized = True
+    return tok

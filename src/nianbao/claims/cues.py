@@ -95,11 +95,11 @@ class CueFinder:
         import spacy
         from spacy.matcher import PhraseMatcher
 
-        from ..segmenter import quiet_jieba
+        from ..segmenter import private_tokenizer, quiet_jieba
 
-        jieba = quiet_jieba()
+        quiet_jieba()
         self.nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        segmenter = jieba.Tokenizer()
+        segmenter = private_tokenizer()
         for phrases in CUE_PHRASES.values():
             for phrase in phrases:
                 segmenter.add_word(phrase, freq=200000)
