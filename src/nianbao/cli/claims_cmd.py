@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import TextIO
 
 import typer
 
 from . import app
-from .lines import nonempty_lines
+from .lines import input_lines
 from ..model import Claim, Paragraph, Provenance
 
 
@@ -42,24 +40,5 @@ def claims_command(
     Prints one JSON object per non-empty input line:
     {"text", "claims": [{"metric", "value", "unit", "text", "start", "approx"}]}.
     """
-    if source == "-":
-        stream: TextIO = sys.stdin
-    else:
-        path = Path(source)
-        if not path.is_file():
-            typer.echo(f"error: {source} is not a readable file; give a text file or - to read standard input", err=True)
-            raise typer.Exit(2)
-        try:
-            stream = path.open(encoding="utf-8")
-        except OSError as exc:
-            typer.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
-            raise typer.Exit(2)
-    try:
-        for line in nonempty_lines(stream):
-            sys.stdout.write(json.dumps(claims_of_line(line), ensure_ascii=False) + "\n")
-    except UnicodeDecodeError as exc:
-        typer.echo(f"error: {source} is not UTF-8 text ({exc.reason}); convert it to UTF-8 first", err=True)
-        raise typer.Exit(2)
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+    for line in input_lines(source):
+        sys.stdout.write(json.dumps(claims_of_line(line), ensure_ascii=False) + "\n")

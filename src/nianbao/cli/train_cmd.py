@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 import warnings
@@ -12,7 +11,7 @@ from typing import Optional
 import typer
 
 from . import app
-from .lines import nonempty_lines
+from .lines import input_lines
 
 
 @app.command("classify")
@@ -34,18 +33,7 @@ def classify_command(
     except FileNotFoundError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
-    if source == "-":
-        lines = list(nonempty_lines(sys.stdin))
-    else:
-        path = Path(source)
-        if not path.is_file():
-            typer.echo(f"error: {source} is not a readable file; give a text file or - to read standard input", err=True)
-            raise typer.Exit(2)
-        try:
-            lines = list(nonempty_lines(io.StringIO(path.read_text(encoding="utf-8"))))
-        except UnicodeDecodeError as exc:
-            typer.echo(f"error: {source} is not UTF-8 text ({exc.reason}); convert it to UTF-8 first", err=True)
-            raise typer.Exit(2)
+    lines = list(input_lines(source))
     for row in classify_texts(lines, model, in_order=in_order):
         sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
 

@@ -91,7 +91,7 @@ def _find_body(root):
     body = root.find("body")
     if body is None:
         body = root
-    best, best_score = body, -1
+    best_score = -1
     scores: dict = {}
     for el in body.iter("div", "td", "article", "section", "main", "body", "table"):
         # Link text is menus and related-article lists, not the report.
@@ -100,8 +100,7 @@ def _find_body(root):
             continue
         score = sum(1 for w in _BODY_MARKERS if w in txt)
         scores[el] = (score, len(txt))
-        if score > best_score:
-            best, best_score = el, score
+        best_score = max(best_score, score)
     if best_score <= 0:
         return body
     # Descend to the deepest element keeping the best score (drops the portal around the article).

@@ -103,7 +103,7 @@ def load_pdf(path: Path, data: bytes) -> Document:
 
     raw_lines = remove_running_lines([page_lines(p) for p in pages], [p.height for p in pages])
     _drop_running_chars(pages, raw_lines)
-    margins = body_margins([ln for page_lines in raw_lines for ln in page_lines])
+    margins = body_margins([ln for lines_of_page in raw_lines for ln in lines_of_page])
     candidates = table_pages(pages, raw_lines)
     doc.meta["table_pages"] = candidates
     tables: list[RawTable] = []
@@ -145,8 +145,8 @@ def _assemble(doc: Document, pages: list[PageText], lines: list[list[Line]], tab
     """Blocks in reading order: each page's lines, with tables placed at their position."""
     width = max((p.width for p in pages), default=595.0)
     items: list[Line | RawTable] = []
-    for page, page_lines in zip(pages, lines):
-        ordered: list[Line | RawTable] = list(reading_order(page_lines, page.width))
+    for page, lines_of_page in zip(pages, lines):
+        ordered: list[Line | RawTable] = list(reading_order(lines_of_page, page.width))
         for t in (t for t in tables if t.page == page.number):
             at = next((i for i, x in enumerate(ordered) if isinstance(x, Line) and x.top >= t.bbox[1]), len(ordered))
             ordered.insert(at, t)

@@ -389,7 +389,6 @@ def to_grid(table: RawTable, tol: float = 3.0) -> list[list[Cell]]:
         part_rows = _placed_parts(table)
         return _finish(part_rows, borderless=True)
     col_edges = _cluster([c.x0 for c in all_cells] + [c.x1 for c in all_cells], tol)
-    rows: list[list[Cell]] = []
     part_rows: list[list[list[Cell]]] = []
     for part in table.parts:
         row_edges = _cluster([c.top for c in part] + [c.bottom for c in part], tol)
