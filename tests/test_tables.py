@@ -85,3 +85,28 @@ def test_header_row_ending_in_qita_is_not_the_other_row(tmp_path: Path):
     ex = extract_tables(load(f))
     assert ex.tables["T3"].layout == "2019"
     assert "other.total" in ex.tables["T3"].figures
+
+
+def test_a_dropped_column_is_placed_by_its_header_and_reported(tmp_path: Path):
+    # An agency that printed no 科研机构 column: every row has six figures.
+    cols = ["自然人", "商业企业", "社会公益组织", "法律服务机构", "其他", "总计"]
+    rows = [("一、本年新收政府信息公开申请数量", [3, 1, 0, 0, 1, 5]),
+            ("二、上年结转政府信息公开申请数量", [0, 0, 0, 0, 0, 0]),
+            ("（一）予以公开", [2, 1, 0, 0, 1, 4]),
+            ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", [1, 0, 0, 0, 0, 1]),
+            ("（七）总计", [3, 1, 0, 0, 1, 5]),
+            ("四、结转下年度继续办理", [0, 0, 0, 0, 0, 0])]
+    head = "<tr><td rowspan=2>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>" \
+           "<td colspan=6>申请人情况</td></tr><tr>" + "".join(f"<td>{c}</td>" for c in cols) + "</tr>"
+    body = "".join(f"<tr><td>{label}</td>" + "".join(f"<td>{v}</td>" for v in vals) + "</tr>" for label, vals in rows)
+    f = tmp_path / "no-research.html"
+    f.write_text("<html><body><div><p>某局2023年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p>"
+                 f"<table>{head}{body}</table></div></body></html>", encoding="utf-8")
+    ex = extract_tables(load(f))
+    t3 = ex.tables["T3"]
+    assert t3.missing_columns == ["research"]
+    assert "new_received.research" not in t3.figures
+    assert t3.value("new_received.natural") == 3 and t3.value("new_received.social") == 0
+    assert t3.value("new_received.other_org") == 1 and t3.value("new_received.total") == 5
+    assert t3.value("granted.commercial") == 1 and t3.value("handled_total.total") == 5
+    assert any(m.code == "t3-missing-columns" and "科研机构" in m.text for m in ex.messages)

@@ -107,6 +107,7 @@ def _map_t3(views: list[RowView], out: _Found) -> None:
         rows[key] = v
     if len(rows) < 3:
         return
+    headers = _t3_header_columns(views)
     layout = "2021" if any(k.startswith("other.") for k in rows) else ("2019" if "other" in rows else "")
     if layout:
         out.layout_votes.append(layout)
@@ -119,11 +120,21 @@ def _map_t3(views: list[RowView], out: _Found) -> None:
             continue
         vals = _trim(v.values, len(schema.T3_COLUMNS))
         if len(vals) < len(schema.T3_COLUMNS):
-            out.messages.append(Message(
-                "warning", "t3-short-row",
-                f"T3 row 「{v.full_label}」 has {len(vals)} figures, not 7: its columns could not be placed and it was skipped",
-            ))
-            table.missing_rows.append(spec.key)
+            # A dropped column: place the figures under the header cells above them.
+            placed = _place_by_header(vals, headers.get(v.block, {}))
+            if placed is None:
+                out.messages.append(Message(
+                    "warning", "t3-short-row",
+                    f"T3 row 「{v.full_label}」 has {len(vals)} figures, not 7, and no header places them: the row was skipped",
+                ))
+                table.missing_rows.append(spec.key)
+                continue
+            for col, cell in placed.items():
+                fig = _figure("T3", f"{spec.key}.{col}", cell, v.block)
+                table.figures[fig.key] = fig
+            for col in schema.T3_COLUMNS:
+                if col not in placed and col not in table.missing_columns:
+                    table.missing_columns.append(col)
             continue
         if len(vals) > len(schema.T3_COLUMNS) and any(c.text.strip() for c in vals[len(schema.T3_COLUMNS):]):
             out.messages.append(Message(
@@ -133,6 +144,12 @@ def _map_t3(views: list[RowView], out: _Found) -> None:
         for col, cell in zip(schema.T3_COLUMNS, vals):
             fig = _figure("T3", f"{spec.key}.{col}", cell, v.block)
             table.figures[fig.key] = fig
+    if table.missing_columns:
+        names = "、".join(schema.T3_COLUMN_LABELS[c] for c in table.missing_columns)
+        out.messages.append(Message(
+            "warning", "t3-missing-columns",
+            f"T3: column(s) {names} not printed; their figures are not read (agencies sometimes drop all-zero columns)",
+        ))
     if table.missing_rows:
         labels = "、".join(r.label for r in schema.t3_rows(layout) if r.key in table.missing_rows)
         out.messages.append(Message(
@@ -141,6 +158,34 @@ def _map_t3(views: list[RowView], out: _Found) -> None:
             "(agencies sometimes drop all-zero rows)",
         ))
     out.tables["T3"] = table
+
+
+_T3_LABEL_TO_COLUMN = {label: col for col, label in schema.T3_COLUMN_LABELS.items()}
+
+
+def _t3_header_columns(views: list[RowView]) -> dict[int, dict[int, str]]:
+    """Per table block: grid column -> T3 column key, from header cells (自然人 … 总计)."""
+    headers: dict[int, dict[int, str]] = {}
+    for v in views:
+        if v.numbers():
+            continue
+        for cell in v.labels:
+            col = _T3_LABEL_TO_COLUMN.get(compact(cell.text))
+            if col is not None:
+                headers.setdefault(v.block, {}).setdefault(cell.col, col)
+    return headers
+
+
+def _place_by_header(values: list[Cell], header: dict[int, str]) -> dict[str, Cell] | None:
+    """The row's figures keyed by the header column above each; None unless every figure has
+    a distinct header column (a guess is worse than a skipped row)."""
+    placed: dict[str, Cell] = {}
+    for cell in values:
+        col = header.get(cell.col)
+        if col is None or col in placed:
+            return None
+        placed[col] = cell
+    return placed or None
 
 
 # ---------------------------------------------------------------- T4
