@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .claims.evaluate import score_claims
 from .model import ReportResult
+from .reconcile.evaluate import finding_counts
 
 Checker = Callable[[Path], ReportResult]
 
@@ -128,18 +130,17 @@ def score_report(name: str, result: ReportResult, gold: dict[str, Any], layout: 
                 score.cells_wrong.append((f"{table}.{key}", want, have))
     score.blank = _multiset_pr(d["blank_cells"], gold.get("blank_cells", []))
     # Claims: (metric, value) pairs; "other" figures link to nothing and are not scored.
+    claims = score_claims(d["claims"], gold.get("claims", []))
+    score.claims = PRCounts(claims["tp"], claims["fp"], claims["fn"])
     pred = [(c["metric"], _num(c["value"])) for c in d["claims"] if c["metric"] != "other"]
     want = [(c["metric"], _num(c["value"])) for c in gold.get("claims", [])]
-    score.claims = _multiset_pr(pred, want)
     score.claim_errors = {
         "false_positive": sorted((Counter(pred) - Counter(want)).elements(), key=str),
         "missed": sorted((Counter(want) - Counter(pred)).elements(), key=str),
     }
-    # Findings: family + cell set.
-    pf = [(f["family"], tuple(sorted(f.get("cells", [])))) for f in d["findings"]]
-    gf = [(f.get("family") or f["rule"], tuple(sorted(f.get("cells", [])))) for f in gold.get("findings", [])]
-    for fam in sorted({x[0] for x in pf} | {x[0] for x in gf}):
-        score.findings[fam] = _multiset_pr([x for x in pf if x[0] == fam], [x for x in gf if x[0] == fam])
+    # Findings: family + cell set (finer gold rule names mapped to their family).
+    for fam, c in finding_counts(d["findings"], gold.get("findings", [])).items():
+        score.findings[fam] = PRCounts(c["tp"], c["fp"], c["fn"])
     # Paragraphs.
     paras = d["paragraphs"]
     normed = [(_norm_text(p["text"]), p.get("label")) for p in paras]

@@ -46,7 +46,8 @@ def _as_key(f: Finding | dict[str, Any]) -> tuple[str, frozenset[str]]:
     return family, frozenset(f.get("cells", []))
 
 
-def _counts(predicted: Iterable[Finding | dict], gold: Iterable[dict]) -> dict[str, dict[str, int]]:
+def finding_counts(predicted: Iterable[Finding | dict], gold: Iterable[dict]) -> dict[str, dict[str, int]]:
+    """tp/fp/fn per family: a finding matches a gold one when family and cell set agree."""
     counts: dict[str, dict[str, int]] = {}
     unmatched = [_as_key(g) for g in gold]
     for key in (_as_key(p) for p in predicted):
@@ -78,14 +79,14 @@ def score_findings(predicted: list[Finding | dict], gold: list[dict]) -> dict[st
     Precision is 1.0 when nothing was predicted and recall 1.0 when gold is empty,
     so check the counts too.
     """
-    return _summarise(_counts(predicted, gold))
+    return _summarise(finding_counts(predicted, gold))
 
 
 def score_many(pairs: Iterable[tuple[list[Finding | dict], list[dict]]]) -> dict[str, Any]:
     """score_findings summed over several reports (one (predicted, gold) pair each)."""
     total: dict[str, dict[str, int]] = {}
     for predicted, gold in pairs:
-        for family, c in _counts(predicted, gold).items():
+        for family, c in finding_counts(predicted, gold).items():
             t = total.setdefault(family, {"tp": 0, "fp": 0, "fn": 0})
             for k in t:
                 t[k] += c[k]
