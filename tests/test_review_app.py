@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -23,19 +22,10 @@ from typer.testing import CliRunner
 from nianbao.review import create_app
 from nianbao.review import decisions as dec
 from nianbao.review.app import BadInput, parse_corrected_value
-from nianbao.review.demo import cached_demo_store
 from nianbao.review.queries import QueueFilter, ReviewStore, region_of
 from nianbao.review.security import CONTENT_SECURITY_POLICY, TOKEN_COOKIE, Guard
 
-SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
 BASE = "http://127.0.0.1:8765"
-
-
-@pytest.fixture()
-def store_path(tmp_path: Path) -> Path:
-    path = tmp_path / "review.duckdb"
-    shutil.copyfile(cached_demo_store(SAMPLES), path)
-    return path
 
 
 @pytest.fixture()

@@ -8,7 +8,6 @@ server; hostile report text never runs.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +21,6 @@ import pytest
 
 from nianbao.review import create_app
 from nianbao.review import decisions as dec
-from nianbao.review.demo import cached_demo_store
 from nianbao.review.queries import ReviewStore
 from nianbao.review.screenshots import CHROMIUM_PATH, launch_chromium, take_screenshots
 from nianbao.review.server import BackgroundServer
@@ -32,7 +30,7 @@ pytestmark = pytest.mark.skipif(
     reason=f"browser tests need Debian's chromium at {CHROMIUM_PATH} (`make test` installs it; or apt-get install chromium)",
 )
 
-SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
+from sample_data import SAMPLES  # noqa: E402
 HIT_BACKGROUND = "rgb(255, 209, 209)"  # --hit in review.css
 
 
@@ -53,13 +51,6 @@ def page(browser):
     pg.set_default_timeout(10_000)
     yield pg
     context.close()
-
-
-@pytest.fixture()
-def store_path(tmp_path: Path) -> Path:
-    path = tmp_path / "review.duckdb"
-    shutil.copyfile(cached_demo_store(SAMPLES), path)
-    return path
 
 
 @pytest.fixture()
