@@ -8,7 +8,6 @@ or with the report's own headings when no model is installed).
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 
 from ..ingest.textutil import compact
@@ -186,51 +185,15 @@ def segment(doc: Document) -> tuple[list[Part], list[Paragraph]]:
 
 # ------------------------------------------------------------ labels
 
-_SUBSECTION_LABELS = (
-    (r"主动公开", "proactive"),
-    (r"依申请", "on_request"),
-    (r"信息管理|资源.*管理|平台建设|监督|保障|考核|评议|追究|培训|组织|机制|制度", "management"),
-    (r"存在.*问题|主要问题|问题", "problem"),
-    (r"改进|措施|下一步|计划|打算", "measure"),
-)
-
-
-def heading_label(p: Paragraph) -> str | None:
-    """The label a paragraph's own headings imply (weak label), or None."""
-    sub = compact(p.subsection or "")
-    if p.part == 0:
-        return "preamble"
-    if p.part == 6:
-        return "other"
-    if p.part in (2, 3, 4):
-        return {2: "proactive", 3: "on_request", 4: "on_request"}[p.part]
-    for pattern, label in _SUBSECTION_LABELS:
-        if sub and re.search(pattern, sub):
-            if p.part == 5 and label not in ("problem", "measure"):
-                continue
-            return label
-    if p.part == 5:
-        return "measure" if re.match(r"^(下一步|\d{4}年.{0,6}将|今后)", p.text) else None
-    if p.part == 1:
-        return "overview"
-    return None
-
 
 def classify(paragraphs: list[Paragraph]) -> None:
-    """Label every paragraph in place (label, score)."""
+    """Label every paragraph in place (label, score) with the trained classifier; without a
+    model it warns and labels from the report's own headings (``classifier_data.weak_label``)."""
     if not paragraphs:
         return
-    try:
-        from .classifier import label_paragraphs
-    except ImportError:
-        label_paragraphs = None
-    if label_paragraphs is not None:
-        label_paragraphs(paragraphs)
-        return
-    warnings.warn("no paragraph classifier installed: paragraphs labelled from their headings only", stacklevel=2)
-    for p in paragraphs:
-        p.label = heading_label(p) or "other"
-        p.score = None
+    from .classifier import label_paragraphs
+
+    label_paragraphs(paragraphs)
 
 
-__all__ = ["segment", "classify", "heading_label", "part_of_heading", "PART_TITLES"]
+__all__ = ["segment", "classify", "part_of_heading", "PART_TITLES"]
