@@ -200,6 +200,11 @@ def run_corpus(
     started = time.perf_counter()
     run_id = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     summary = RunSummary(run_id, str(store_path), engine, workers)
+    runner = make_engine(
+        engine, workers=workers, timeout=timeout, run_id=run_id, scheduler=scheduler, client=client, check=check
+    )
+    if hasattr(runner, "start"):
+        runner.start()  # warm the workers up while the files are found and hashed
     tasks, summary.found, summary.duplicates = _unique(discover(target))
     with Store(store_path) as store:
         done = store.done_ids(__version__, retry_failed=retry_failed)
@@ -208,9 +213,6 @@ def run_corpus(
         summary.skipped = len(tasks) - len(todo)
         args = {"target": str(target), "workers": workers, "timeout": timeout, "engine": engine, "scheduler": scheduler}
         store.start_run(run_id, engine, workers, args, __version__)
-        runner = make_engine(
-            engine, workers=workers, timeout=timeout, run_id=run_id, scheduler=scheduler, client=client, check=check
-        )
         with _Progress(len(todo), enabled=progress) as bar:
             buffer: list[ReportRows] = []
             last_flush = time.monotonic()
