@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/corpus.py                 # 1,000 generated reports + the 13 samples
     .venv/bin/python benchmarks/corpus.py --n 300 --configs local:1,local:2
+    .venv/bin/python benchmarks/corpus.py --corpus /tmp/c --configs local:1,local:2 --repeat 3 --quiet-load 0.6
 
 Each configuration runs in a fresh Python process (so none inherits another's
 warm worker pool) into a fresh store, end to end: discovery and hashing,
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -108,9 +110,23 @@ def main() -> None:
     parser.add_argument("--quiet-load", type=float, default=None,
                         help="before each configuration wait (up to --max-wait s) for the 1-min load average to drop below this")
     parser.add_argument("--max-wait", type=float, default=900)
+    parser.add_argument("--repeat", type=int, default=1, help="run all configurations this many times (ratios per round, then min and median)")
     args = parser.parse_args()
     target = corpus_dir(args.n, args.corpus)
     print(f"corpus: {target} ({args.n} generated + samples); load average before: {loadavg()}")
+    rounds = [run_round(args, target) for _ in range(args.repeat)]
+    if args.repeat > 1:
+        ratios: dict[str, list[float]] = {}
+        for speedups in rounds:
+            for name, ratio in speedups.items():
+                ratios.setdefault(name, []).append(ratio)
+        for name, values in ratios.items():
+            shown = ", ".join(f"{v:.2f}" for v in values)
+            print(f"{name} over {len(values)} rounds: {shown}; min {min(values):.2f}x, median {statistics.median(values):.2f}x")
+
+
+def run_round(args: argparse.Namespace, target: Path) -> dict[str, float]:
+    """Every configuration once; returns the speed-ups against 1 local worker."""
     results = []
     for config in args.configs.split(","):
         engine, workers = config.split(":")
@@ -128,11 +144,15 @@ def main() -> None:
             flush=True,
         )
     base = next((r for r in results if r["engine"] == "local" and r["workers"] == 1), None)
+    speedups = {}
     if base:
         for r in results:
             if r is not base:
-                print(f"speed-up {r['engine']} x{r['workers']} vs local x1: {r['rate'] / base['rate']:.2f}x")
+                name = f"speed-up {r['engine']} x{r['workers']} vs local x1"
+                speedups[name] = r["rate"] / base["rate"]
+                print(f"{name}: {speedups[name]:.2f}x")
     print(json.dumps(results, ensure_ascii=False))
+    return speedups
 
 
 if __name__ == "__main__":

@@ -206,7 +206,9 @@ def run_corpus(
     if hasattr(runner, "start"):
         runner.start()  # warm the workers up while the files are found and hashed
     tasks, summary.found, summary.duplicates = _unique(discover(target))
-    with Store(store_path) as store:
+    # One DuckDB thread: the cores belong to the checking workers, and the batched inserts gain
+    # nothing from more (measured: parent CPU 2.4-2.9 s -> 1.9-2.1 s on 1,013 reports, 2 workers).
+    with Store(store_path, threads=1) as store:
         done = store.done_ids(__version__, retry_failed=retry_failed)
         # Slowest kinds first, so no long PDF is left running alone at the end.
         todo = sorted((t for t in tasks if t.sha256 not in done), key=_expected_cost, reverse=True)

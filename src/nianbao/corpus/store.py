@@ -379,7 +379,8 @@ class Store:
             store.findings(family="t3_balance")
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, threads: int | None = None) -> None:
+        """``threads`` caps DuckDB's own worker threads (default: one per core)."""
         self.path = Path(path)
         self.read_only = read_only
         if not read_only:
@@ -387,6 +388,8 @@ class Store:
         elif not self.path.exists():
             raise FileNotFoundError(f"no store at {self.path}: run `nianbao run DIR --store {self.path}` first")
         self.con = duckdb.connect(str(self.path), read_only=read_only)
+        if threads is not None:
+            self.con.execute(f"SET threads = {int(threads)}")
         if not read_only:
             self._init_schema()
 
