@@ -149,6 +149,7 @@ class RunSummary:
     corpus_findings: int | None = None  # None: reconcile_corpus not available
     peak_rss_kb: dict[str, int] = field(default_factory=dict)
     worker_cpu_s: float = 0.0  # CPU seconds the workers spent checking
+    first_result_s: float | None = None  # start-up: seconds until the first file came back
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (path, status, error)
 
     @property
@@ -219,6 +220,8 @@ def run_corpus(
             buffer: list[ReportRows] = []
             last_flush = time.monotonic()
             for done_file in runner.map(todo):
+                if summary.first_result_s is None:
+                    summary.first_result_s = time.perf_counter() - started
                 status = done_file.rows.status
                 summary.processed += 1
                 summary.worker_cpu_s += done_file.cpu_s
