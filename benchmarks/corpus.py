@@ -9,7 +9,8 @@ warm worker pool) into a fresh store, end to end: discovery and hashing,
 checking, batched store writes (corpus checks off: they are not parallel).
 Printed per configuration: wall seconds, reports/s end to end and after the
 one-off start-up (from the first result on), mean worker seconds per file,
-the parent's CPU seconds (is the writer a bottleneck?), peak RSS per (includes pages shared copy-on-write with the forkserver) and the parent's
+the parent's CPU seconds (is the writer a bottleneck?), peak RSS per worker
+(includes pages shared copy-on-write with the forkserver) and the parent's
 peak RSS; then the speed-up ratios against 1 local worker.
 
 The machine has 2 cores: measure when it is otherwise quiet (the load average
