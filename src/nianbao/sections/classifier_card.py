@@ -75,7 +75,7 @@ Tags each narrative paragraph of a 政府信息公开工作年度报告 with one
 3. **Label order** (one report's paragraphs in reading order): a first-order Markov chain over labels
    estimated from the training reports, decoded with Viterbi (weight {settings['order_weight']}); the format's
    fixed part order is imposed on it: a step from problem/measure back to preamble…management keeps
-   {settings.get('return_from_part5', 1.0)} of its estimated probability.
+   {settings['return_from_part5']} of its estimated probability.
 
 Bare text (`nianbao classify`, the spaCy component) uses step 1 only (`--in-order` adds step 3).
 
@@ -144,7 +144,7 @@ misses (F1 0.783) were one report's numbered measures "(一)继续加强…配�
 after its problems paragraph, read as proactive/management, with the label order model letting the report step
 back from part 五 to part 一 (smoothed transition ~3%). The fix is a property of the format, not of that report:
 the parts come in a fixed order, so a step from problem/measure back to preamble…management keeps only
-{settings.get('return_from_part5', 1.0)} of its estimated probability. It is neutral in training-agency CV (the training
+{settings['return_from_part5']} of its estimated probability. It is neutral in training-agency CV (the training
 reports have no such run), so **the held-out measure F1 it reaches is optimistic**. The agency cross-validation
 above is the broader figure (it holds that report too: without the change it gave measure F1 0.914 and
 macro-F1 0.886, with it 0.987 and 0.899).
