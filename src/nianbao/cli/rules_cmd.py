@@ -8,25 +8,17 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.panel import Panel
-from rich.table import Table
 
 from . import app
+from .common import CONFIG_HELP, load_settings
+from .output import err, escape, out
 
-console = Console(highlight=False)
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _config(path: Optional[Path]):
-    from ..reconcile import ConfigError, load_config
-
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        console.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    """The rule settings of the one Settings (--config, or ./nianbao.toml)."""
+    return load_settings(path).rules
 
 
 def _catalog(config):
@@ -35,7 +27,7 @@ def _catalog(config):
     try:
         return catalog(config)
     except ConfigError as exc:
-        console.print(f"[red]error:[/] {escape(str(exc))}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -53,8 +45,8 @@ def _as_dict(r, cfg) -> dict:
 @app.command("rules")
 def rules_command(
     family: Optional[str] = typer.Option(None, "--family", help="Only rules of this family (e.g. t3_balance)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="nianbao.toml (default: ./nianbao.toml if present); "
-                                          "shows which rules it disables and lists its plugin rules."),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP + " Shows which rules it disables "
+                                          "and lists its plugin rules."),
     as_json: bool = typer.Option(False, "--json", help="Print the catalog as JSON (for review apps and docs)."),
 ) -> None:
     """List the reconciliation rules: code, name, family, severity, what each checks."""
@@ -64,25 +56,23 @@ def rules_command(
         sys.stdout.write(json.dumps([_as_dict(r, cfg) for r in rules], ensure_ascii=False, indent=1) + "\n")
         return
     if not rules:
-        console.print(f"no rule of family {escape(family or '')!s}; run `nianbao rules` to see the families")
+        err.print(f"no rule of family {escape(family or '')!s}; run `nianbao rules` to see the families")
         raise typer.Exit(1)
-    table = Table(title="nianbao rules", header_style="bold")
-    for col in ("code", "name", "family", "severity", "scope"):
-        table.add_column(col, no_wrap=True)
-    table.add_column("checks", overflow="fold", min_width=30)
+    rows = []
     for r in rules:
         severity = cfg.option(r.code, "severity") or r.severity
         enabled = cfg.enabled(r.code)
-        table.add_row(
+        rows.append((
             r.code if enabled else f"[dim]{r.code} (off)[/]",
             r.name,
             r.family,
             f"[{_SEVERITY_STYLE[severity]}]{severity}[/]",
             r.scope,
             escape(r.summary) + ("" if r.origin.startswith("nianbao.") else f" [dim]({escape(r.origin)})[/]"),
-        )
-    console.print(table)
-    console.print("[dim]`nianbao rule CODE` explains one rule; switch rules off or set options in nianbao.toml.[/]")
+        ))
+    out.table(("code", "name", "family", "severity", "scope", "checks"), rows, title="nianbao rules", wrap="checks")
+    if out.is_terminal:
+        out.print("[dim]`nianbao rule CODE` explains one rule; switch rules off or set options in nianbao.toml.[/]")
 
 
 @app.command("rule")
@@ -97,7 +87,7 @@ def rule_command(
 
     r = find_rule(code, cfg)
     if r is None:
-        console.print(f"[red]error:[/] no rule {escape(code)}; run `nianbao rules` to list the codes")
+        err.print(f"[red]error:[/] no rule {escape(code)}; run `nianbao rules` to list the codes")
         raise typer.Exit(2)
     severity = cfg.option(r.code, "severity") or r.severity
     lines = [
@@ -117,4 +107,11 @@ def rule_command(
         opts = ", ".join(f"{k} = {cfg.option(r.code, k, v)!r}" for k, v in r.options.items())
         lines += ["", f"options: {escape(opts)}  [dim](set in nianbao.toml under {escape(f'[rules.{r.code}]')})[/]"]
     lines += ["", f"[dim]defined in {escape(r.origin)}[/]"]
-    console.print(Panel("\n".join(lines), title=f"{r.code} · {escape(r.summary)}", expand=False))
+    if out.is_terminal:
+        from rich.panel import Panel
+
+        out.console.print(Panel("\n".join(lines), title=f"{r.code} · {escape(r.summary)}", expand=False))
+    else:
+        out.print(f"{r.code} · {escape(r.summary)}")
+        for line in lines:
+            out.print(line)
