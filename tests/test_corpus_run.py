@@ -23,7 +23,7 @@ THIS = "test_corpus_run"  # this module, importable by workers (pytest puts test
 
 
 # ---- per-file check functions the workers call (by name) --------------------
-def misbehaving_check(path: Path):
+def misbehaving_check(path: Path, settings=None):
     """The real pipeline, except for files that ask to hang or to crash."""
     from nianbao.pipeline import check
 
@@ -32,16 +32,16 @@ def misbehaving_check(path: Path):
         time.sleep(600)
     if b"NIANBAO-TEST-CRASH" in text:
         os.kill(os.getpid(), signal.SIGKILL)
-    return check(path)
+    return check(path, settings)
 
 
-def slow_check(path: Path):
+def slow_check(path: Path, settings=None):
     """The real pipeline plus 0.15 s, logging each file so a test can kill the
     run half way."""
     from nianbao.pipeline import check
 
     time.sleep(0.15)
-    result = check(path)
+    result = check(path, settings)
     log = os.environ.get("NIANBAO_TEST_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as fh:

@@ -152,3 +152,7 @@ def test_example_config_at_the_repo_root_is_valid():
     config = load_config(example)
     codes = {r.code for r in catalog(config)}
     assert config.disable <= codes and set(config.options) <= codes
+    from nianbao.settings import Settings
+
+    settings = Settings.load(example)  # every section of the example is a known one
+    assert settings.rules.disable == config.disable and settings.classify and settings.decode_seconds == 2.0

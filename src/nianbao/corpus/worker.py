@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..model import Message, ReportResult
+from ..settings import Settings
 from .store import ReportRows, report_rows
 
 
@@ -49,19 +50,22 @@ class Reply:
 DEFAULT_CHECK = "nianbao.pipeline:check"
 
 
-def check_task(task: Task, run_id: str | None = None, check: str = DEFAULT_CHECK) -> Reply:
-    """Check one file with ``check`` (``module:function`` taking a path and
-    returning a ReportResult; tests swap in slow or crashing ones) and return
-    its rows.  Never raises."""
+def check_task(
+    task: Task, run_id: str | None = None, check: str = DEFAULT_CHECK, settings: Settings | None = None
+) -> Reply:
+    """Check one file with ``check`` (``module:function`` taking a path and the Settings and
+    returning a ReportResult; tests swap in slow or crashing ones) and return its rows.
+    Never raises."""
     import os
 
+    settings = settings or Settings()
     started, cpu_started = time.perf_counter(), time.process_time()
     try:
         check_fn = resolve_check(check)
         if task.data is not None:
-            result = _check_bytes(check_fn, task.data, task.name)
+            result = _check_bytes(check_fn, task.data, task.name, settings)
         else:
-            result = check_fn(Path(task.path or task.display))
+            result = check_fn(Path(task.path or task.display), settings)
         status = error = None
     except Exception as exc:  # a pipeline bug must not stop the corpus run
         result = ReportResult(source=task.display, sha256=task.sha256, version=__version__)
@@ -74,25 +78,26 @@ def check_task(task: Task, run_id: str | None = None, check: str = DEFAULT_CHECK
         result.sha256 = task.sha256
     rows = report_rows(
         task.display, result, status=status, error=error,
-        elapsed_s=time.perf_counter() - started, run_id=run_id,
+        elapsed_s=time.perf_counter() - started, run_id=run_id, settings_digest=settings.digest(),
     )
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return Reply(rows, maxrss, os.getpid(), time.process_time() - cpu_started)
 
 
 @functools.lru_cache(maxsize=8)
-def resolve_check(ref: str) -> Callable[[Path], ReportResult]:
+def resolve_check(ref: str) -> Callable[[Path, Settings], ReportResult]:
     module, _, name = ref.partition(":")
     return getattr(importlib.import_module(module), name or "check")
 
 
-def _check_bytes(check_fn: Callable[[Path], ReportResult], data: bytes, name: str) -> ReportResult:
+def _check_bytes(check_fn: Callable[[Path, Settings], ReportResult], data: bytes, name: str,
+                 settings: Settings) -> ReportResult:
     """pipeline.check takes a path: write the bytes under their own file name
     (the name can carry agency and year) in a private temp dir."""
     with tempfile.TemporaryDirectory(prefix="nianbao-") as tmp:
         target = Path(tmp) / (name or "report")
         target.write_bytes(data)
-        return check_fn(target)
+        return check_fn(target, settings)
 
 
 def sha256_of(data: bytes) -> str:

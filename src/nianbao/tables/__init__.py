@@ -29,7 +29,9 @@ def _year_hint(doc: Document) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def extract_tables(doc: Document) -> TableExtraction:
+def extract_tables(doc: Document, *, decode_seconds: float = 2.0) -> TableExtraction:
+    """The report's standard tables on canonical keys.  ``decode_seconds`` bounds the
+    constraint decoder of flattened text, per table."""
     year = _year_hint(doc)
     tables, layout, messages = map_grids(doc.tables, year)
     result = TableExtraction(tables, layout, messages)

@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ...settings import Settings
 from ..worker import DEFAULT_CHECK, Reply, Task, check_task
 from . import Done, failure
 
@@ -48,8 +49,10 @@ class DaskEngine:
         window: int | None = None,
         check: str = DEFAULT_CHECK,
         files_per_task: int = 4,
+        settings: Settings | None = None,
     ) -> None:
         self.check = check
+        self.settings = settings or Settings()
         self.files_per_task = max(1, files_per_task)
         self.scheduler = scheduler
         self.workers = max(1, workers)
@@ -99,7 +102,7 @@ class DaskEngine:
                     files = queue.popleft()
                     key = f"nianbao-check-{files[0].sha256[:16]}-{time.time_ns()}"
                     payload = [_with_bytes(t) for t in files]
-                    fut = client.submit(check_tasks, payload, self.run_id, self.check, pure=False, key=key)
+                    fut = client.submit(check_tasks, payload, self.run_id, self.check, self.settings, pure=False, key=key)
                     started[fut] = (files, time.monotonic())
 
             def one_by_one(files: list[Task]) -> None:
@@ -175,9 +178,9 @@ class DaskEngine:
         return expired
 
 
-def check_tasks(tasks: list[Task], run_id: str | None, check: str) -> list[Reply]:
+def check_tasks(tasks: list[Task], run_id: str | None, check: str, settings: Settings) -> list[Reply]:
     """The Dask task: check a chunk of files, one reply per file."""
-    return [check_task(task, run_id, check) for task in tasks]
+    return [check_task(task, run_id, check, settings) for task in tasks]
 
 
 def _crash_text(exc: BaseException) -> str:

@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 
+from ...settings import Settings
 from ..worker import DEFAULT_CHECK, Task, check_task
 from . import Done, failure
 
@@ -26,7 +27,7 @@ from . import Done, failure
 _PRELOAD = ["nianbao.corpus.worker", "nianbao.corpus.preload"]
 
 
-def _worker_main(conn: Connection, run_id: str | None, check: str) -> None:
+def _worker_main(conn: Connection, run_id: str | None, check: str, settings: Settings) -> None:
     while True:
         try:
             task = conn.recv()
@@ -35,15 +36,15 @@ def _worker_main(conn: Connection, run_id: str | None, check: str) -> None:
         if task is None:
             return
         try:
-            conn.send(check_task(task, run_id, check))
+            conn.send(check_task(task, run_id, check, settings))
         except (BrokenPipeError, OSError):
             return
 
 
 class _Worker:
-    def __init__(self, ctx: mp.context.BaseContext, run_id: str | None, check: str) -> None:
+    def __init__(self, ctx: mp.context.BaseContext, run_id: str | None, check: str, settings: Settings) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(child, run_id, check), daemon=True)
+        self.proc = ctx.Process(target=_worker_main, args=(child, run_id, check, settings), daemon=True)
         self.proc.start()
         child.close()
         self.task: Task | None = None
@@ -74,10 +75,12 @@ class LocalEngine:
     name = "local"
 
     def __init__(
-        self, workers: int = 2, timeout: float = 120.0, run_id: str | None = None, check: str = DEFAULT_CHECK
+        self, workers: int = 2, timeout: float = 120.0, run_id: str | None = None, check: str = DEFAULT_CHECK,
+        settings: Settings | None = None,
     ) -> None:
         self.workers = max(1, workers)
         self.check = check
+        self.settings = settings or Settings()
         self.timeout = timeout
         self.run_id = run_id
         self.peak_rss_kb: dict[str, int] = {}
@@ -97,7 +100,7 @@ class LocalEngine:
             return
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(_PRELOAD)
-        pool = [_Worker(ctx, self.run_id, self.check) for _ in range(min(self.workers, len(queue)))]
+        pool = [_Worker(ctx, self.run_id, self.check, self.settings) for _ in range(min(self.workers, len(queue)))]
         try:
             while queue or any(w.task for w in pool):
                 for w in pool:
@@ -124,7 +127,7 @@ class LocalEngine:
                     w.proc.join(5)  # the pipe closed first; wait for the exit status
                     code = w.proc.exitcode
                     w.kill()
-                    pool[i] = _Worker(ctx, self.run_id, self.check)
+                    pool[i] = _Worker(ctx, self.run_id, self.check, self.settings)
                     yield failure(task, "crashed", _crash_text(code), self.run_id, time.monotonic() - w.started)
                     continue
                 w.task = None
@@ -133,7 +136,7 @@ class LocalEngine:
                 yield Done(task, reply.rows, reply.maxrss_kb, key, reply.cpu_s)
             elif time.monotonic() - w.started >= self.timeout:
                 w.kill()
-                pool[i] = _Worker(ctx, self.run_id, self.check)
+                pool[i] = _Worker(ctx, self.run_id, self.check, self.settings)
                 text = f"stopped after the per-file limit of {self.timeout:g} s; raise --timeout if the file is just large"
                 yield failure(task, "timeout", text, self.run_id, self.timeout)
 
