@@ -69,8 +69,35 @@ def test_exit_status_one_when_findings(tmp_path: Path):
 def test_out_dir_writes_one_json_per_file(tmp_path: Path):
     res = runner.invoke(app, ["check", "--no-classify", "--out", str(tmp_path), str(SEED)])
     assert res.exit_code in (0, 1)
-    written = json.loads((tmp_path / "source.json").read_text(encoding="utf-8"))
+    written = json.loads((tmp_path / "source.txt.json").read_text(encoding="utf-8"))
     assert written["tables"]["T3"]["new_received.total"] == 1
+
+
+def test_out_dir_gives_files_of_the_same_name_their_own_results(tmp_path: Path):
+    # Two reports both called source.html: each keeps its own result, named after its folder.
+    a, b = SAMPLES / "pingtan-2020-html/source.html", SAMPLES / "pingtan-2023-html/source.html"
+    res = runner.invoke(app, ["check", "--no-classify", "--out", str(tmp_path / "o"), str(a), str(b)])
+    assert res.exit_code == 1, res.output
+    names = sorted(p.name for p in (tmp_path / "o").iterdir())
+    assert names == ["pingtan-2020-html__source.html.json", "pingtan-2023-html__source.html.json"]
+    years = [json.loads((tmp_path / "o" / n).read_text(encoding="utf-8"))["year"] for n in names]
+    assert years == [2020, 2023]
+
+
+def test_existing_output_files_are_not_overwritten_without_force(tmp_path: Path):
+    first = runner.invoke(app, ["check", "--no-classify", "--out", str(tmp_path), str(SEED)])
+    assert first.exit_code in (0, 1)
+    result = tmp_path / "source.txt.json"
+    result.write_text("kept", encoding="utf-8")
+    again = runner.invoke(app, ["check", "--no-classify", "--out", str(tmp_path), str(SEED)])
+    assert again.exit_code == 2 and "--force" in again.output
+    assert result.read_text(encoding="utf-8") == "kept"
+    csv_file = tmp_path / "f.csv"
+    csv_file.write_text("mine", encoding="utf-8")
+    refused = runner.invoke(app, ["check", "--no-classify", "--csv", str(csv_file), str(SEED)])
+    assert refused.exit_code == 2 and csv_file.read_text(encoding="utf-8") == "mine"
+    forced = runner.invoke(app, ["check", "--no-classify", "--force", "--out", str(tmp_path), str(SEED)])
+    assert forced.exit_code in (0, 1) and json.loads(result.read_text(encoding="utf-8"))["year"] == 2023
 
 
 def test_evaluate_scores_every_html_and_the_seed_100_percent():

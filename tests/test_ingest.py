@@ -211,6 +211,5 @@ def test_huge_file_is_refused_without_reading(tmp_path: Path, monkeypatch):
 
     f = tmp_path / "big.txt"
     f.write_bytes(SEED.read_bytes())
-    monkeypatch.setattr(pipeline, "MAX_BYTES", 100)
-    r = pipeline.check(f, classify=False)
+    r = pipeline.check(f, classify=False, max_file_mb=100 / 2**20)
     assert not r.ok and r.messages[0].code == "too-large"

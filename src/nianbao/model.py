@@ -33,6 +33,10 @@ FAMILIES = (
 )
 
 
+# Error codes that leave the file read but some of its tables unchecked (status "partial").
+PARTIAL_CODES = frozenset({"tables-not-read"})
+
+
 @dataclass
 class Provenance:
     """Where something came from.  Unused fields stay None."""
@@ -247,6 +251,15 @@ class ReportResult:
     @property
     def ok(self) -> bool:
         return not any(m.level == "error" for m in self.messages)
+
+    @property
+    def status(self) -> str:
+        """``ok``; ``partial`` when the file was read but a standard table in it could not be
+        (its figures are not checked); ``error`` when the file itself could not be read."""
+        errors = [m for m in self.messages if m.level == "error"]
+        if not errors:
+            return "ok"
+        return "partial" if all(m.code in PARTIAL_CODES for m in errors) else "error"
 
     # ---- serialisation -----------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from . import app
+from .common import FORCE_HELP, refuse_overwrite
 
 decisions_app = typer.Typer(help="Review decisions stored by `nianbao review`.", no_args_is_help=True)
 app.add_typer(decisions_app, name="decisions")
@@ -48,6 +49,7 @@ def export_command(
     ),
     what: str = typer.Option("decisions", "--what", help="decisions (every current decision) or confirmed (confirmed findings)."),
     history: bool = typer.Option(False, "--history", help="Include superseded and undone decisions (decisions export only)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Export review decisions as CSV/XLSX, or as labelled gold folders."""
     import duckdb
@@ -62,6 +64,8 @@ def export_command(
     if not store.is_file():
         typer.echo(f"error: no store at {store}", err=True)
         raise typer.Exit(2)
+    if fmt != "gold":
+        refuse_overwrite([out], force)
     try:
         con = duckdb.connect(str(store), read_only=True)
     except duckdb.IOException as exc:

@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from . import app
-
-console = Console(stderr=True)
+from ..errors import NianbaoError
+from .common import CONFIG_HELP, EXIT_FILE_ERRORS, EXIT_FINDINGS, EXIT_OK, FORCE_HELP, load_settings, refuse_overwrite, stop_on
+from .output import err, escape, out
 
 
 @app.command("run")
@@ -26,50 +25,70 @@ def run_command(
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Also re-check files that failed (error/timeout/crashed) with this version."),
     corpus_checks: bool = typer.Option(True, "--corpus-checks/--no-corpus-checks", help="Run cross-year and copied-narrative checks after the run."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show the progress bar."),
+    config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """Check every report under TARGET in parallel into a DuckDB store.
 
     Resumable: files are keyed by content hash and files already checked by this
-    nianbao version are skipped, so a killed run is finished by running it again.
+    nianbao version with the same settings are skipped, so a killed run is
+    finished by running it again.
+
+    Exit status, over every file of TARGET (checked now or before): 0 = all read,
+    no error or warning finding; 1 = findings; 2 = some files (or tables in them)
+    not read, or the run could not start.
     """
     from ..corpus.run import run_corpus
 
     if engine not in ("local", "dask"):
         raise typer.BadParameter(f"unknown engine {engine!r}: use 'local' or 'dask'", param_hint="--engine")
+    settings = load_settings(config)
     try:
         summary = run_corpus(
             target, store, workers=workers, timeout=timeout, engine=engine, scheduler=scheduler,
             batch_size=batch_size, retry_failed=retry_failed, corpus_checks=corpus_checks, progress=progress,
+            settings=settings,
         )
     except FileNotFoundError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(EXIT_FILE_ERRORS) from exc
+    except NianbaoError as exc:
+        stop_on(exc)
     _print_summary(summary)
-    if summary.statuses.get("ok", 0) == 0 and summary.processed:
-        raise typer.Exit(1)
+    if summary.unread:
+        raise typer.Exit(EXIT_FILE_ERRORS)
+    raise typer.Exit(EXIT_FINDINGS if summary.target_alarms else EXIT_OK)
 
 
 def _print_summary(summary) -> None:
-    table = Table(title=f"nianbao run {summary.run_id}", show_header=False)
-    table.add_row("store", summary.store)
-    table.add_row("files found", f"{summary.found} ({summary.duplicates} with the same bytes as another)")
-    table.add_row("already in store (skipped)", str(summary.skipped))
-    table.add_row("checked now", f"{summary.processed} in {summary.seconds:.1f} s ({summary.rate:.1f} files/s)")
-    for status in ("ok", "error", "timeout", "crashed"):
+    from ..corpus.run import STATUSES
+
+    rows = [
+        ("store", escape(summary.store)),
+        ("files found", f"{summary.found} ({summary.duplicates} with the same bytes as another)"),
+        ("already in store (skipped)", str(summary.skipped)),
+        ("checked now", f"{summary.processed} in {summary.seconds:.1f} s ({summary.rate:.1f} files/s)"),
+    ]
+    for status in STATUSES:
         n = summary.statuses.get(status, 0)
         style = "green" if status == "ok" else ("red" if n else "")
-        table.add_row(f"  {status}", f"[{style}]{n}[/{style}]" if style else str(n))
+        rows.append((f"  {status}", f"[{style}]{n}[/{style}]" if style else str(n)))
     if summary.corpus_findings is None:
-        table.add_row("corpus checks", "not available in this nianbao (no reconcile_corpus)")
+        rows.append(("corpus checks", "not run (nothing changed since the last ones, or switched off)"))
     else:
-        table.add_row("corpus findings", str(summary.corpus_findings))
+        rows.append(("corpus findings", str(summary.corpus_findings)))
+    unread = {s: n for s, n in summary.target_statuses.items() if s != "ok"}
+    rows.append(("all files of the target", f"{sum(summary.target_statuses.values())}: "
+                 + ", ".join(f"{n} {s}" for s, n in sorted(summary.target_statuses.items()))))
+    if unread:
+        rows.append(("  not (fully) read", f"[red]{sum(unread.values())}[/red]"))
+    rows.append(("  error/warning findings", str(summary.target_alarms)))
     if summary.peak_rss_kb:
-        table.add_row("peak memory per worker", f"{max(summary.peak_rss_kb.values()) / 1024:.0f} MiB")
-    console.print(table)
+        rows.append(("peak memory per worker", f"{max(summary.peak_rss_kb.values()) / 1024:.0f} MiB"))
+    err.table(("", ""), rows, title=f"nianbao run {summary.run_id}", show_header=False)
     for path, status, error in summary.failures[:10]:
-        console.print(f"[red]{status}[/red] {path}: {error}")
+        err.print(f"[red]{status}[/red] {escape(path)}: {escape(error)}")
     if len(summary.failures) > 10:
-        console.print(f"… and {len(summary.failures) - 10} more: SELECT path, status, error FROM reports WHERE status <> 'ok'")
+        err.print(f"… and {len(summary.failures) - 10} more: SELECT path, status, error FROM reports WHERE status <> 'ok'")
 
 
 @app.command("summary")
@@ -78,46 +97,53 @@ def summary_command(
     html: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML summary with plots here."),
     csv: Optional[Path] = typer.Option(None, "--csv", help="Export all findings as CSV here."),
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Export all findings (and reports) as an Excel workbook here."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Summarise a corpus store: the findings on the terminal, or HTML with plots and CSV / XLSX files."""
     from ..corpus import summary as summ
 
     if not store.exists():
-        console.print(f"[red]error:[/red] no store at {store}: run `nianbao run DIR --store {store}` first")
-        raise typer.Exit(2)
-    data = summ.load(store)
+        err.print(f"[red]error:[/red] no store at {escape(str(store))}: run `nianbao run DIR --store {escape(str(store))}` first")
+        raise typer.Exit(EXIT_FILE_ERRORS)
+    refuse_overwrite([html, csv, xlsx], force)
+    try:
+        data = summ.load(store)
+    except NianbaoError as exc:
+        stop_on(exc)
     if not (html or csv or xlsx):
         _print_findings(data)
         return
     if html:
         summ.write_html(data, html)
-        console.print(f"wrote {html}")
+        err.print(f"wrote {escape(str(html))}")
     if csv:
         summ.write_csv(data, csv)
-        console.print(f"wrote {csv} ({len(data.findings)} findings)")
+        err.print(f"wrote {escape(str(csv))} ({len(data.findings)} findings)")
     if xlsx:
         summ.write_xlsx(data, xlsx)
-        console.print(f"wrote {xlsx}")
+        err.print(f"wrote {escape(str(xlsx))}")
 
 
 def _print_findings(data) -> None:
     """Findings of the store on the terminal, report by report, most severe first."""
     from collections import Counter
 
-    from rich.markup import escape
-
     statuses = Counter(r["status"] for r in data.reports)
-    console.print(f"[bold]{len(data.reports)} reports[/] ({', '.join(f'{n} {s}' for s, n in statuses.items())}), "
-                  f"[bold]{len(data.findings)} findings[/]")
+    out.print(f"[bold]{len(data.reports)} reports[/] ({', '.join(f'{n} {s}' for s, n in statuses.items())}), "
+              f"[bold]{len(data.findings)} findings[/]")
+    for status, what in (("partial", "tables not read"), ("error", "not read"), ("timeout", "stopped at the time limit"),
+                         ("crashed", "crashed a worker")):
+        if statuses.get(status):
+            out.print(f"[red]{statuses[status]} reports: {what}[/] (SELECT path, error FROM reports WHERE status = '{status}')")
     rank = {"error": 0, "warning": 1, "info": 2}
     last = None
     for f in sorted(data.findings, key=lambda f: (f["path"] or "", rank.get(f["severity"], 3), f["code"])):
         if f["path"] != last:
             last = f["path"]
-            console.print(f"\n[bold]{escape(str(f['path']))}[/]  {escape(str(f['agency'] or '?'))} {f['year'] or ''}")
+            out.print(f"\n[bold]{escape(str(f['path']))}[/]  {escape(str(f['agency'] or '?'))} {f['year'] or ''}")
         style = {"error": "bold red", "warning": "yellow"}.get(f["severity"], "cyan")
         figures = "" if f.get("expected") is None else f"  [dim](expected {_n(f['expected'])}, found {_n(f['found'])})[/]"
-        console.print(f"  [{style}]{f['code']} {f['severity']}[/] {f['family']}: {escape(f['message'])}{figures}")
+        out.print(f"  [{style}]{f['code']} {f['severity']}[/] {f['family']}: {escape(f['message'])}{figures}")
 
 
 def _n(x):

@@ -40,6 +40,7 @@ from typing import Any
 
 from .. import __version__
 from ..model import Finding, ReportResult
+from ..settings import Settings
 from .agencies import cluster_agencies
 from .store import ReportRows, Store, finding_rows, utcnow
 from .worker import DEFAULT_CHECK, Task, sha256_of
@@ -151,30 +152,42 @@ class RunSummary:
     worker_cpu_s: float = 0.0  # CPU seconds the workers spent checking
     first_result_s: float | None = None  # start-up: seconds until the first file came back
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # (path, status, error)
+    # Over every file of the target, checked now or earlier: statuses and alarms (error/warning findings).
+    target_statuses: Counter = field(default_factory=Counter)
+    target_alarms: int = 0
 
     @property
     def rate(self) -> float:
         return self.processed / self.seconds if self.seconds else 0.0
 
+    @property
+    def unread(self) -> int:
+        """Files of the target that were not (completely) read: every status but ``ok``."""
+        return sum(n for s, n in self.target_statuses.items() if s != "ok")
+
     def counts(self) -> dict[str, int]:
         return {
             "found": self.found, "duplicates": self.duplicates, "skipped": self.skipped,
-            "processed": self.processed, **{s: self.statuses.get(s, 0) for s in ("ok", "error", "timeout", "crashed")},
+            "processed": self.processed, **{s: self.statuses.get(s, 0) for s in STATUSES},
         }
+
+
+STATUSES = ("ok", "partial", "error", "timeout", "crashed")
 
 
 def make_engine(
     engine: str, *, workers: int, timeout: float, run_id: str, scheduler: str | None = None,
-    client=None, check: str = DEFAULT_CHECK,
+    client=None, check: str = DEFAULT_CHECK, settings: Settings | None = None,
 ):
     if engine == "local":
         from .engines.local import LocalEngine
 
-        return LocalEngine(workers=workers, timeout=timeout, run_id=run_id, check=check)
+        return LocalEngine(workers=workers, timeout=timeout, run_id=run_id, check=check, settings=settings)
     if engine == "dask":
         from .engines.dask_engine import DaskEngine
 
-        return DaskEngine(scheduler=scheduler, workers=workers, timeout=timeout, run_id=run_id, client=client, check=check)
+        return DaskEngine(scheduler=scheduler, workers=workers, timeout=timeout, run_id=run_id, client=client,
+                          check=check, settings=settings)
     raise ValueError(f"unknown engine {engine!r}: use 'local' or 'dask'")
 
 
@@ -193,53 +206,74 @@ def run_corpus(
     progress: bool = True,
     client=None,
     check: str = DEFAULT_CHECK,
+    settings: Settings | None = None,
 ) -> RunSummary:
     """Check every report under ``target`` into the store at ``store_path``.
 
-    ``check`` names the per-file function (``module:function``); ``client`` is
-    an existing ``distributed.Client`` for the dask engine."""
+    ``settings`` are the ones ``nianbao check`` would use (rules, model, …): the
+    same files give the same findings either way.  ``check`` names the per-file
+    function (``module:function``); ``client`` is an existing
+    ``distributed.Client`` for the dask engine."""
+    settings = settings or Settings()
     started = time.perf_counter()
     run_id = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
     summary = RunSummary(run_id, str(store_path), engine, workers)
     runner = make_engine(
-        engine, workers=workers, timeout=timeout, run_id=run_id, scheduler=scheduler, client=client, check=check
+        engine, workers=workers, timeout=timeout, run_id=run_id, scheduler=scheduler, client=client, check=check,
+        settings=settings,
     )
-    if hasattr(runner, "start"):
-        runner.start()  # warm the workers up while the files are found and hashed
-    tasks, summary.found, summary.duplicates = _unique(discover(target))
     # One DuckDB thread: the cores belong to the checking workers, and the batched inserts gain
     # nothing from more (measured: parent CPU 2.4-2.9 s -> 1.9-2.1 s on 1,013 reports, 2 workers).
     with Store(store_path, threads=1) as store:
-        done = store.done_ids(__version__, retry_failed=retry_failed)
+        done = store.done_ids(__version__, settings.digest(), retry_failed=retry_failed)
+        found = list(discover(target))
+        if hasattr(runner, "start") and any(t.sha256 not in done for t in found):
+            runner.start()  # warm the workers up while the rest is sorted out
+        tasks, summary.found, summary.duplicates = _unique(found)
         # Slowest kinds first, so no long PDF is left running alone at the end.
         todo = sorted((t for t in tasks if t.sha256 not in done), key=_expected_cost, reverse=True)
         summary.skipped = len(tasks) - len(todo)
-        args = {"target": str(target), "workers": workers, "timeout": timeout, "engine": engine, "scheduler": scheduler}
+        args = {"target": str(target), "workers": workers, "timeout": timeout, "engine": engine,
+                "scheduler": scheduler, "settings": str(settings.path) if settings.path else None,
+                "settings_digest": settings.digest()}
         store.start_run(run_id, engine, workers, args, __version__)
-        with _Progress(len(todo), enabled=progress) as bar:
-            buffer: list[ReportRows] = []
-            last_flush = time.monotonic()
-            for done_file in runner.map(todo):
-                if summary.first_result_s is None:
-                    summary.first_result_s = time.perf_counter() - started
-                status = done_file.rows.status
-                summary.processed += 1
-                summary.worker_cpu_s += done_file.cpu_s
-                summary.statuses[status] += 1
-                if status != "ok":
-                    summary.failures.append((done_file.task.display, status, done_file.rows.error or ""))
-                buffer.append(done_file.rows)
-                bar.advance(failed=summary.processed - summary.statuses["ok"])
-                if len(buffer) >= batch_size or time.monotonic() - last_flush > flush_seconds:
-                    store.write_rows(buffer)
-                    buffer, last_flush = [], time.monotonic()
-            store.write_rows(buffer)
+        try:
+            _check_into(store, runner, todo, summary, started, batch_size, flush_seconds, progress)
+        except BaseException:
+            store.finish_run(run_id, summary.counts(), status="interrupted")
+            raise
         summary.peak_rss_kb = dict(runner.peak_rss_kb)
         summary.seconds = time.perf_counter() - started
-        if corpus_checks:
-            summary.corpus_findings = run_corpus_checks(store)
+        if corpus_checks and (summary.processed or store.corpus_checks_stale()):
+            summary.corpus_findings = run_corpus_checks(store, settings)
+        summary.target_statuses, summary.target_alarms = store.target_state([t.sha256 for t in tasks])
         store.finish_run(run_id, summary.counts())
     return summary
+
+
+def _check_into(store: Store, runner, todo: list[Task], summary: RunSummary, started: float,
+                batch_size: int, flush_seconds: float, progress: bool) -> None:
+    """Check ``todo`` with ``runner``, writing rows in batches as they come back."""
+    if not todo:
+        return
+    with _Progress(len(todo), enabled=progress) as bar:
+        buffer: list[ReportRows] = []
+        last_flush = time.monotonic()
+        for done_file in runner.map(todo):
+            if summary.first_result_s is None:
+                summary.first_result_s = time.perf_counter() - started
+            status = done_file.rows.status
+            summary.processed += 1
+            summary.worker_cpu_s += done_file.cpu_s
+            summary.statuses[status] += 1
+            if status != "ok":
+                summary.failures.append((done_file.task.display, status, done_file.rows.error or ""))
+            buffer.append(done_file.rows)
+            bar.advance(failed=summary.processed - summary.statuses["ok"])
+            if len(buffer) >= batch_size or time.monotonic() - last_flush > flush_seconds:
+                store.write_rows(buffer)
+                buffer, last_flush = [], time.monotonic()
+        store.write_rows(buffer)
 
 
 _SLOW_FORMATS = {".pdf", ".doc", ".docx", ".wps"}
@@ -301,7 +335,7 @@ class _Progress:
 
 
 # ---- corpus-level checks --------------------------------------------------
-def run_corpus_checks(store: Store) -> int | None:
+def run_corpus_checks(store: Store, settings: Settings | None = None) -> int | None:
     """Cluster agency names, then run ``reconcile_corpus`` over all ok results.
     Returns the number of corpus findings, or None if this nianbao has no
     ``reconcile_corpus`` yet."""
@@ -321,12 +355,13 @@ def run_corpus_checks(store: Store) -> int | None:
         # lines up across years.
         result.agency = norm_of.get(rid) or result.agency
         results.append(result)
-    found = reconcile_corpus(results)
+    found = reconcile_corpus(results, config=(settings or Settings()).rules)
     rows_out: list[tuple] = []
     now = utcnow()
     for rid, findings in _attach(found, results).items():
         rows_out.extend(finding_rows(rid, findings, "corpus", __version__, now))
     store.replace_corpus_findings(rows_out)
+    store.mark_corpus_checked()
     return len(rows_out)
 
 

@@ -16,11 +16,14 @@ is bumped when it changes):
     format           txt / html / docx / pdf
     agency, year, layout, title   as the pipeline read them
     agency_norm      the agency name normalised across years (see ``agencies``)
-    status           ``ok`` | ``error`` (the pipeline reported an error message) |
-                     ``timeout`` (killed after the per-file limit) | ``crashed``
-                     (the worker process died)
+    status           ``ok`` | ``partial`` (the file was read but a standard table in it
+                     could not be: its figures are not checked) | ``error`` (the
+                     file could not be read) | ``timeout`` (killed after the
+                     per-file limit) | ``crashed`` (the worker process died)
     error            the error text for any status but ``ok``
     nianbao_version  version that produced the row; a different version re-runs it
+    settings_digest  fingerprint of the Settings (nianbao.toml) it was checked with;
+                     other settings re-run it too
     result_json      the full ``ReportResult.to_json()`` (read back with ``read_result``)
     n_tables, n_cells, n_claims, n_paragraphs, n_findings   row counts
     elapsed_s        seconds the worker spent on the file
@@ -53,7 +56,9 @@ is bumped when it changes):
 
 ``runs`` — one row per ``nianbao run``.
     run_id, started, finished, engine, workers, args (JSON), counts (JSON:
-    files, skipped, ok, error, timeout, crashed, duplicates), nianbao_version
+    files, skipped, ok, partial, error, timeout, crashed, duplicates), nianbao_version,
+    status (``running`` | ``finished`` | ``interrupted``: a run that stopped before
+    its end, e.g. killed; the next run marks it so)
 
 ``decisions`` — review decisions (written by the review app; defined here so
 one place holds the schema).  Append-only: a new decision on a finding marks
@@ -75,6 +80,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -82,6 +89,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from ..errors import NianbaoError
 
 from ..model import Finding, Message, ReportResult
 
@@ -199,9 +208,12 @@ CREATE TABLE IF NOT EXISTS runs (
     workers INTEGER,
     args JSON,
     counts JSON,
-    nianbao_version VARCHAR
+    nianbao_version VARCHAR,
+    status VARCHAR
 );
 """
+# Columns added after a store format was released: stores made before get them on open.
+_ADDED_COLUMNS = (("reports", "settings_digest", "VARCHAR"), ("runs", "status", "VARCHAR"))
 
 # Column order of each child table, as inserted by ``_insert_columns``.
 _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -211,6 +223,7 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("status", "VARCHAR"), ("error", "VARCHAR"), ("nianbao_version", "VARCHAR"), ("result_json", "VARCHAR"),
         ("n_tables", "INTEGER"), ("n_cells", "INTEGER"), ("n_claims", "INTEGER"), ("n_paragraphs", "INTEGER"),
         ("n_findings", "INTEGER"), ("elapsed_s", "DOUBLE"), ("run_id", "VARCHAR"), ("processed_at", "TIMESTAMP"),
+        ("settings_digest", "VARCHAR"),
     ),
     "cells": (
         ("report_id", "VARCHAR"), ("table_name", "VARCHAR"), ("key", "VARCHAR"), ("value", "DOUBLE"),
@@ -306,11 +319,10 @@ def finding_rows(
 
 
 def result_status(result: ReportResult) -> tuple[str, str | None]:
-    """``ok`` unless the pipeline put an error message on the result."""
+    """``ok`` unless the pipeline put an error message on the result; ``partial`` when the
+    only errors say that tables in a readable file could not be read."""
     errors = [m for m in result.messages if m.level == "error"]
-    if not errors:
-        return "ok", None
-    return "error", "; ".join(f"{m.text} [{m.code}]" for m in errors)
+    return result.status, "; ".join(f"{m.text} [{m.code}]" for m in errors) or None
 
 
 def report_rows(
@@ -322,6 +334,7 @@ def report_rows(
     elapsed_s: float | None = None,
     run_id: str | None = None,
     agency_norm: str | None = None,
+    settings_digest: str | None = None,
 ) -> ReportRows:
     """Flatten one result into rows.  ``status``/``error`` override what the
     result's messages say (for timeouts and crashes)."""
@@ -359,7 +372,7 @@ def report_rows(
         agency_norm if agency_norm is not None else normalize_agency(result.agency),
         result.year, result.layout, result.title, status, error, result.version, result.to_json(),
         len(result.tables), len(cells), len(claims), len(paragraphs), len(findings),
-        elapsed_s, run_id, now,
+        elapsed_s, run_id, now, settings_digest,
     )
     return ReportRows(rid, report, cells, claims, paragraphs, findings)
 
@@ -387,7 +400,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
             raise FileNotFoundError(f"no store at {self.path}: run `nianbao run DIR --store {self.path}` first")
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = _connect(self.path, read_only)
         if threads is not None:
             self.con.execute(f"SET threads = {int(threads)}")
         if not read_only:
@@ -405,6 +418,8 @@ class Store:
 
     def _init_schema(self) -> None:
         self.con.execute(SCHEMA_SQL)
+        for table, column, kind in _ADDED_COLUMNS:
+            self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
         self.con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('store_schema_version', ?)", [STORE_SCHEMA_VERSION]
         )
@@ -417,6 +432,8 @@ class Store:
 
     def write_rows(self, batch: list[ReportRows]) -> None:
         """Write pre-flattened reports in one transaction (all or nothing)."""
+        if batch:
+            self._set_meta("corpus_checks_stale", "true")
         if not batch:
             return
         # Last one wins if the same content appears twice in a batch.
@@ -488,15 +505,49 @@ class Store:
             self.con.unregister("_nianbao_batch")
 
     def start_run(self, run_id: str, engine: str, workers: int, args: dict[str, Any], version: str) -> None:
+        # This process holds the store's write lock, so no other run is alive: one still
+        # marked running was killed before its end.
+        self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' OR "
+                         "(status IS NULL AND finished IS NULL)")
         self.con.execute(
-            "INSERT OR REPLACE INTO runs VALUES (?, ?, NULL, ?, ?, ?, NULL, ?)",
+            "INSERT OR REPLACE INTO runs (run_id, started, finished, engine, workers, args, counts, nianbao_version, "
+            "status) VALUES (?, ?, NULL, ?, ?, ?, NULL, ?, 'running')",
             [run_id, utcnow(), engine, workers, json.dumps(args, ensure_ascii=False, default=str), version],
         )
 
-    def finish_run(self, run_id: str, counts: dict[str, int]) -> None:
+    def finish_run(self, run_id: str, counts: dict[str, int], status: str = "finished") -> None:
+        """Close the run's row: ``finished``, or ``interrupted`` when it stopped early."""
         self.con.execute(
-            "UPDATE runs SET finished = ?, counts = ? WHERE run_id = ?", [utcnow(), json.dumps(counts), run_id]
+            "UPDATE runs SET finished = ?, counts = ?, status = ? WHERE run_id = ?",
+            [utcnow(), json.dumps(counts), status, run_id],
         )
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def mark_corpus_checked(self) -> None:
+        """The corpus findings now cover every stored report."""
+        self._set_meta("corpus_checks_stale", "false")
+
+    def corpus_checks_stale(self) -> bool:
+        """Were reports written since the corpus checks last ran (or have they never run)?"""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'corpus_checks_stale'").fetchone()
+        return row is None or row[0] != "false"
+
+    def target_state(self, report_ids: list[str]) -> tuple[Counter, int]:
+        """Statuses of these reports, and how many error/warning findings (report or corpus scope)
+        they have: what a run's exit status reports on, whether checked now or before."""
+        if not report_ids:
+            return Counter(), 0
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _target (report_id VARCHAR)")
+        self.con.executemany("INSERT INTO _target VALUES (?)", [[r] for r in report_ids])
+        statuses = Counter(dict(self.con.execute(
+            "SELECT status, count(*) FROM reports JOIN _target USING (report_id) GROUP BY status").fetchall()))
+        alarms = self.con.execute(
+            "SELECT count(*) FROM findings JOIN _target USING (report_id) WHERE severity IN ('error', 'warning')"
+        ).fetchone()[0]
+        self.con.execute("DROP TABLE _target")
+        return statuses, int(alarms)
 
     # ---- reading ------------------------------------------------------
     def has(self, report_id: str, version: str | None = None) -> bool:
@@ -509,12 +560,16 @@ class Store:
             ).fetchone()
         return row is not None
 
-    def done_ids(self, version: str, *, retry_failed: bool = False) -> set[str]:
-        """Report ids already processed by ``version`` (all at once, for skipping)."""
+    def done_ids(self, version: str, settings_digest: str | None = None, *, retry_failed: bool = False) -> set[str]:
+        """Report ids already processed by ``version`` with the same settings (all at once, for skipping)."""
         sql = "SELECT report_id FROM reports WHERE nianbao_version = ?"
+        params: list[Any] = [version]
+        if settings_digest is not None:
+            sql += " AND settings_digest = ?"
+            params.append(settings_digest)
         if retry_failed:
-            sql += " AND status = 'ok'"
-        return {r[0] for r in self.con.execute(sql, [version]).fetchall()}
+            sql += " AND status IN ('ok', 'partial')"
+        return {r[0] for r in self.con.execute(sql, params).fetchall()}
 
     def read_result(self, report_id: str) -> ReportResult:
         row = self.con.execute("SELECT result_json FROM reports WHERE report_id = ?", [report_id]).fetchone()
@@ -584,6 +639,27 @@ class Store:
         cur = self.con.execute(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+class StoreInUse(NianbaoError):
+    """Another process holds the store's lock."""
+
+    code = "store-in-use"
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" not in text.lower():
+            raise
+        holder = re.search(r"held in (\S+) \(PID (\d+)\)", text)
+        who = f"process {holder.group(2)} ({Path(holder.group(1)).name})" if holder else "another process"
+        raise StoreInUse(
+            f"the store {path} is in use by {who}, probably `nianbao review` or another `nianbao run` on it; "
+            "stop that process (or wait for the run to finish) and try again, or work on a copy of the store"
+        ) from None
 
 
 def _where(filters: dict[str, Any], allowed: set[str] | None) -> tuple[str, list[Any]]:

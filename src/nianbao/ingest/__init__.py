@@ -31,7 +31,11 @@ def sniff(data: bytes, suffix: str) -> str:
     return "txt"
 
 
-def load(path: str | Path, data: bytes | None = None) -> Document:
+# Real reports hold well under 100,000 characters; five million is a wrong file, not a report.
+MAX_TEXT_CHARS = 5_000_000
+
+
+def load(path: str | Path, data: bytes | None = None, *, max_text_chars: int = MAX_TEXT_CHARS) -> Document:
     """Read a report file (TXT, HTML, DOCX, DOC/WPS, PDF) into a Document.
 
     Raises IngestError with a message saying what is wrong and what to do.
@@ -39,10 +43,25 @@ def load(path: str | Path, data: bytes | None = None) -> Document:
     path = Path(path)
     if data is None:
         data = path.read_bytes()
+    doc = _load(path, data)
+    if len(doc.text) > max_text_chars:
+        raise IngestError(
+            f"the report's text is {len(doc.text):,} characters long, far more than any annual report "
+            f"(limit {max_text_chars:,}): is it the right file? Extract the report, or raise [limits] max_text_mb"
+        )
+    return doc
+
+
+def _load(path: Path, data: bytes) -> Document:
     suffix = path.suffix.lower()
     if not data.strip():
         raise IngestError("the file is empty: nothing to read (check that the download or copy finished)")
     kind = sniff(data, suffix)
+    if suffix == ".pdf" and kind != "pdf":
+        raise IngestError(
+            f"the file is named {path.name} but is not a PDF (it does not start with %PDF; it looks like {_looks_like(data, kind)}): "
+            "download it again, or give it the extension of what it is"
+        )
     if kind == "pdf":
         try:
             from .pdf import load_pdf
@@ -68,6 +87,14 @@ def load(path: str | Path, data: bytes | None = None) -> Document:
     from .txt import load_txt
 
     return load_txt(path, data)
+
+
+def _looks_like(data: bytes, kind: str) -> str:
+    if kind in ("html", "docx", "ole"):
+        return {"html": "an HTML page", "docx": "a DOCX/ZIP file", "ole": "a DOC/WPS file"}[kind]
+    sample = data[:4096]
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in sample)
+    return "text" if printable > 0.9 * len(sample) else "binary data of an unknown kind"
 
 
 __all__ = ["load", "sniff", "IngestError"]

@@ -50,7 +50,21 @@ def reconcile(result: ReportResult, config: ConfigLike = None) -> list[Finding]:
         ctx.rule = r
         findings += _run(r, ctx, result)
     ctx.rule = None
-    return sorted(findings, key=lambda f: (_SEVERITY_ORDER.get(f.severity, 3), f.code))
+    return sorted(findings, key=finding_order(result.layout))
+
+
+def finding_order(layout: str):
+    """Sort key of findings: most severe first, then by code, then where in the report they are
+    (table cells in the template's order, then claims): the same order whatever the file's format."""
+    from ..tables.schema import table_keys
+
+    position = {f"{t}.{k}": i for t in ("T2", "T3", "T4") for i, k in enumerate(table_keys(t, layout))}
+
+    def key(f: Finding):
+        cells = tuple(position.get(c, len(position)) for c in f.cells)
+        return (_SEVERITY_ORDER.get(f.severity, 3), f.code, cells, tuple(f.claims), f.message)
+
+    return key
 
 
 def reconcile_corpus(results: list[ReportResult], config: ConfigLike = None) -> list[tuple[str, Finding]]:

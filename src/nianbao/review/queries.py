@@ -136,14 +136,14 @@ class ReviewStore:
     @classmethod
     def open(cls, path: str | Path) -> ReviewStore:
         """Open a store file for reviewing (read-write: decisions are written)."""
-        from ..corpus.store import Store
+        from ..corpus.store import Store, StoreInUse
 
         path = Path(path)
         if not path.is_file():
             raise FileNotFoundError(f"no store at {path}: create one with `nianbao run DIR --store {path}`")
         try:
             store = Store(path)
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, StoreInUse) as exc:
             raise RuntimeError(
                 f"cannot open {path} for writing: {exc}. Another process (a running `nianbao run` or "
                 "`nianbao review`) holds it; stop that process and try again."
