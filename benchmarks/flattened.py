@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from nianbao.tables.flattened import decode_flattened  # noqa: E402
-from nianbao.tables.flattened_text import find_regions  # noqa: E402
+from nianbao.tables.decode import decode_text_tables as decode_flattened  # noqa: E402
+from nianbao.tables.decode.regions import find_regions  # noqa: E402
 from nianbao.tables.schema import T3_COLUMNS, T3_ROWS_2021  # noqa: E402
 
 TWINS = ["pingtan-2019-txt", "pingtan-2020-txt", "pingtan-2021-txt", "pingtan-2023-txt", "pingtan-2025-txt"]

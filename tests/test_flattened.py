@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.tables.flattened import decode_flattened, looks_flattened
+from nianbao.tables.decode import decode_text_tables as decode_flattened
+from nianbao.tables.decode import looks_like_text_tables
 from nianbao.tables.schema import T3_ROWS_2021, T4_COLUMNS, T4_GROUPS
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
@@ -85,12 +86,11 @@ def test_layout_given_or_detected() -> None:
     assert "other.other.total" not in decode_flattened(text).tables["T3"].figures
 
 
-def test_looks_flattened() -> None:
-    for name in TXT_TWINS:
-        assert looks_flattened(_load(name)[0]), name
-    # the seed's tables keep their tab separators: the grid parser's job, not ours
-    assert not looks_flattened(_load("jinshui-sfj-2023-txt")[0])
-    assert not looks_flattened("本年度共收到政府信息公开申请3件，全部按时办结。")
+def test_looks_like_text_tables() -> None:
+    for name in TXT_TWINS + ["jinshui-sfj-2023-txt"]:  # the seed's tab-separated tables are text tables too
+        assert looks_like_text_tables(_load(name)[0]), name
+    # a narrative sentence using the words of T3 is not a table
+    assert not looks_like_text_tables("本年度共收到政府信息公开申请3件，全部按时办结。")
 
 
 def test_text_without_tables() -> None:

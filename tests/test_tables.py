@@ -75,7 +75,8 @@ def test_resolve_derived_metrics():
 
 
 def test_header_row_ending_in_qita_is_not_the_other_row(tmp_path: Path):
-    # A 2019-layout T3 whose third header row ends "…其他" beside one empty cell.
+    # A T3 printing （六）其他处理 as one row, whose third header row ends "…其他" beside one empty cell.
+    # The seed's T2 prints the 2021 headers, so this is a 2021-layout report with one （六） row (gold.md).
     text = SEED.read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if not ln.startswith(("2.申请人逾期", "3.其他"))]
     lines = [ln.replace("(六) 其他处理\t1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "(六) 其他处理")
@@ -83,8 +84,8 @@ def test_header_row_ending_in_qita_is_not_the_other_row(tmp_path: Path):
     f = tmp_path / "t3-2019.txt"
     f.write_text("\n".join(lines), encoding="utf-8")
     ex = extract_tables(load(f))
-    assert ex.tables["T3"].layout == "2019"
-    assert "other.total" in ex.tables["T3"].figures
+    assert ex.tables["T3"].layout == "2021" and ex.layout == "2021"
+    assert "other.total" in ex.tables["T3"].figures and "other.other.total" not in ex.tables["T3"].figures
 
 
 def test_a_dropped_column_is_placed_by_its_header_and_reported(tmp_path: Path):

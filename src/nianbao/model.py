@@ -236,6 +236,8 @@ class ReportResult:
     parts: list[Part] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
     tables: dict[str, CanonicalTable] = field(default_factory=dict)
+    # per standard table: read / unprinted / unreadable / absent (see nianbao.tables)
+    table_status: dict[str, str] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
@@ -274,7 +276,9 @@ class ReportResult:
             "year": self.year,
             "layout": self.layout,
             "title": self.title,
+            "status": self.status,
             "tables": {name: t.values() for name, t in self.tables.items()},
+            "table_status": dict(self.table_status),
             "blank_cells": sorted(
                 f.ref for t in self.tables.values() for f in t.figures.values() if f.blank
             ),
@@ -331,6 +335,7 @@ class ReportResult:
             parts=[_build(Part, p) for p in d.get("parts", [])],
             paragraphs=[_build(Paragraph, p) for p in d.get("paragraphs", [])],
             tables=tables,
+            table_status=dict(d.get("table_status") or {}),
             claims=[_build(Claim, c) for c in d.get("claims", [])],
             findings=[_build(Finding, f) for f in d.get("findings", [])],
             messages=[_build(Message, m) for m in d.get("messages", [])],

@@ -80,6 +80,7 @@ def _analyse(doc, path: Path, result: ReportResult, settings: Settings) -> None:
     extraction = tables.extract_tables(doc, decode_seconds=settings.decode_seconds)
     result.messages += extraction.messages
     result.tables = extraction.tables
+    result.table_status = extraction.status
     result.layout = extraction.layout
     result.parts, result.paragraphs = sections.segment(doc)
     meta = metadata.extract(doc, path)

@@ -155,12 +155,19 @@ def html_text_blocks(html: str) -> list[str]:
 
 
 def gold_folder_paragraphs(folder: Path) -> list[Paragraph]:
-    """Paragraphs of a gold folder's source: HTML blocks, or the lines of a text file."""
+    """Paragraphs of a gold folder's source: HTML blocks, the lines of a text file, or (PDF, DOCX)
+    the paragraphs the sections stage reads."""
     folder = Path(folder)
     if (folder / "source.html").exists():
         lines = html_text_blocks((folder / "source.html").read_text(encoding="utf-8", errors="replace"))
-    else:
+    elif (folder / "source.txt").exists():
         lines = [ln.strip() for ln in (folder / "source.txt").read_text(encoding="utf-8").splitlines()]
+    else:
+        from ..evaluate import source_file
+        from ..ingest import load
+        from ..sections import segment
+
+        lines = [p.text for p in segment(load(source_file(folder)))[1]]
     return [Paragraph(text=t, part=0, index=i, prov=Provenance(start=0)) for i, t in enumerate(lines) if t]
 
 

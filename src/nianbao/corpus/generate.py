@@ -101,6 +101,8 @@ def load_samples(samples: Path = SAMPLES) -> list[Sample]:
     out = []
     for folder in sorted(p for p in samples.iterdir() if p.is_dir()):
         src = next(folder.glob("source.*"))
+        if src.suffix not in (".txt", ".html"):
+            continue  # variants are made by editing the text: PDFs and Word files are not
         meta = json.loads((folder / "meta.json").read_text("utf-8"))
         gold = json.loads((folder / "gold.json").read_text("utf-8"))
         out.append(Sample(folder.name, src.suffix.lstrip("."), src.read_text("utf-8"), meta["year"], meta["layout"], gold))

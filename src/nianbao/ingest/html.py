@@ -156,6 +156,8 @@ class _Builder:
         if tag == "br":
             self.flush()
             return
+        if tag == "img":  # a table pasted as a picture leaves only this: the tables stage needs to know
+            self.doc.meta["images"] = self.doc.meta.get("images", 0) + 1
         is_block = tag in _BLOCK_TAGS
         if is_block:
             self.flush()

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..tables.schema import T3_APPLICANT_COLUMNS, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, t3_rows
+from ..tables import schema
+from .names import _T4_GROUP_LABELS as T4_GROUP_LABELS
 from .names import cell_label, column_label, row_label
 
 BALANCE, ROW_TOTAL, RESULT_TOTAL, T4_TOTAL, BLANK_TOTAL = "NB101", "NB102", "NB103", "NB104", "NB302"
@@ -27,7 +28,6 @@ ARITHMETIC_CODES = (BALANCE, ROW_TOTAL, RESULT_TOTAL, T4_TOTAL)
 # then the equation that best localises it.
 _TOTAL_PRIORITY = (RESULT_TOTAL, ROW_TOTAL, T4_TOTAL, BALANCE)
 _TERM_PRIORITY = (ROW_TOTAL, T4_TOTAL, RESULT_TOTAL, BALANCE)
-_NOT_RESULT_ROWS = {"new_received", "carried_over", "handled_total", "carried_forward"}
 
 
 @dataclass(frozen=True)
@@ -57,64 +57,39 @@ class Problem:
     sums: list[tuple[float, float]] = field(default_factory=list)  # (lhs, rhs) per equation
 
 
-def t3_equations(layout: str) -> list[Equation]:
-    rows = [r.key for r in t3_rows(layout)]
-    result_rows = [r for r in rows if r not in _NOT_RESULT_ROWS]
-    eqs = []
-    for col in T3_COLUMNS:
-        eqs.append(
-            Equation(
-                BALANCE,
-                f"「{column_label(col)}」列 一 + 二 = （七）总计 + 四",
-                (f"T3.new_received.{col}", f"T3.carried_over.{col}"),
-                (f"T3.handled_total.{col}", f"T3.carried_forward.{col}"),
-                total=f"T3.carried_forward.{col}",
-                blank_total_matters=False,  # 四 is legitimately blank (0) when nothing is carried forward
-            )
-        )
-        eqs.append(
-            Equation(
-                RESULT_TOTAL,
-                f"「{column_label(col)}」列 （七）总计 = 各办理结果之和",
-                (f"T3.handled_total.{col}",),
-                tuple(f"T3.{r}.{col}" for r in result_rows),
-                total=f"T3.handled_total.{col}",
-            )
-        )
-    for row in rows:
-        eqs.append(
-            Equation(
-                ROW_TOTAL,
-                f"「{row_label(row)}」行 总计 = 六类申请人之和",
-                (f"T3.{row}.total",),
-                tuple(f"T3.{row}.{c}" for c in T3_APPLICANT_COLUMNS),
-                total=f"T3.{row}.total",
-            )
-        )
-    return eqs
+_CODE_OF_FAMILY = {"t3_balance": BALANCE, "t3_row_total": ROW_TOTAL, "t3_result_total": RESULT_TOTAL,
+                   "t4_group_total": T4_TOTAL}
 
 
-def t4_equations() -> list[Equation]:
-    from .names import _T4_GROUP_LABELS
+def _label(eq: schema.Equation) -> str:
+    """The equation as a reader of the report writes it."""
+    if eq.family == "t3_balance":
+        return f"「{column_label(eq.where)}」列 一 + 二 = （七）总计 + 四"
+    if eq.family == "t3_result_total":
+        return f"「{column_label(eq.where)}」列 （七）总计 = 各办理结果之和"
+    if eq.family == "t3_row_total":
+        return f"「{row_label(eq.where)}」行 总计 = 六类申请人之和"
+    return f"「{T4_GROUP_LABELS.get(eq.where, eq.where)}」总计 = 维持 + 纠正 + 其他 + 尚未审结"
 
+
+def _checked(eqs: list[schema.Equation]) -> list[Equation]:
     return [
-        Equation(
-            T4_TOTAL,
-            f"「{_T4_GROUP_LABELS[g]}」总计 = 维持 + 纠正 + 其他 + 尚未审结",
-            (f"T4.{g}.total",),
-            tuple(f"T4.{g}.{c}" for c in T4_COLUMNS if c != "total"),
-            total=f"T4.{g}.total",
-        )
-        for g in T4_GROUPS
+        Equation(_CODE_OF_FAMILY[e.family], _label(e), e.lhs, e.rhs, e.total,
+                 # 四 is legitimately blank (0) when nothing is carried forward
+                 blank_total_matters=e.family != "t3_balance")
+        for e in eqs
     ]
 
 
-def equations_for(tables: set[str], layout: str) -> list[Equation]:
+def equations_for(tables: dict, layout: str) -> list[Equation]:
+    """The format's equations (``tables.schema``) over the tables a report has; T3's row set
+    is the table's own (one （六） row or three)."""
     eqs: list[Equation] = []
-    if "T3" in tables and layout in ("2019", "2021"):
-        eqs += t3_equations(layout)
+    t3 = tables.get("T3")
+    if t3 is not None and layout in ("2019", "2021"):
+        eqs += _checked(schema.t3_equations(schema.t3_row_keys(t3.figures)))
     if "T4" in tables:
-        eqs += t4_equations()
+        eqs += _checked(schema.t4_equations())
     return eqs
 
 
@@ -125,7 +100,7 @@ def analyse(ctx) -> list[Problem]:
 
 def _analyse(ctx) -> list[Problem]:
     enabled = {code for code in ARITHMETIC_CODES if ctx.rule_enabled(code)}
-    eqs = [e for e in equations_for(set(ctx.result.tables), ctx.table_layout) if e.code in enabled]
+    eqs = [e for e in equations_for(ctx.result.tables, ctx.table_layout) if e.code in enabled]
     problems: list[Problem] = []
 
     # Omissions first: their equations would otherwise report the blank as an arithmetic error.

@@ -9,6 +9,7 @@ trimmed to the number of columns the layout defines.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -93,12 +94,15 @@ class _Found:
 
 def _map_t3(views: list[RowView], out: _Found) -> None:
     rows: dict[str, RowView] = {}
+    unknown: list[RowView] = []
     for v in views:
         # A header row ("…其他 | 总计") has labels and a stray blank, never a row of figures.
         if not v.values or (v.numbers() == 0 and len(v.values) < len(schema.T3_COLUMNS)):
             continue
         key = _t3_row_key(v)
         if key is None:
+            if v.numbers() and v.labels:
+                unknown.append(v)
             continue
         if key in rows:
             if rows[key].numbers() == 0 and v.numbers() > 0:
@@ -108,12 +112,15 @@ def _map_t3(views: list[RowView], out: _Found) -> None:
     if len(rows) < 3:
         return
     headers = _t3_header_columns(views)
-    layout = "2021" if any(k.startswith("other.") for k in rows) else ("2019" if "other" in rows else "")
+    single_other = "other" in rows and not any(k.startswith("other.") for k in rows)
+    _match_misprinted(rows, unknown, single_other, out)
+    # Three （六） sub-rows are the 2021 layout; one （六） row is 2019's, or a 2021 report printing it
+    # as one row: then T2's headers (or the year) decide the layout, and the rows are keyed other.*.
+    layout = "2021" if any(k.startswith("other.") for k in rows) else ""
     if layout:
         out.layout_votes.append(layout)
-    layout = layout or "2021"
-    table = CanonicalTable(name="T3", layout=layout, block=next(iter(rows.values())).block)
-    for spec in schema.t3_rows(layout):
+    table = CanonicalTable(name="T3", layout=layout or "2019", block=next(iter(rows.values())).block)
+    for spec in schema.t3_rows(layout or "2021", single_other):
         v = rows.get(spec.key)
         if v is None:
             table.missing_rows.append(spec.key)
@@ -151,7 +158,7 @@ def _map_t3(views: list[RowView], out: _Found) -> None:
             f"T3: column(s) {names} not printed; their figures are not read (agencies sometimes drop all-zero columns)",
         ))
     if table.missing_rows:
-        labels = "、".join(r.label for r in schema.t3_rows(layout) if r.key in table.missing_rows)
+        labels = "、".join(r.label for r in schema.t3_rows(layout or "2021", single_other) if r.key in table.missing_rows)
         out.messages.append(Message(
             "warning", "t3-missing-rows",
             f"T3: {len(table.missing_rows)} row(s) not found in the table ({labels}); their figures are not read "
@@ -160,6 +167,34 @@ def _map_t3(views: list[RowView], out: _Found) -> None:
     out.tables["T3"] = table
 
 
+def _match_misprinted(rows: dict[str, RowView], unknown: list[RowView], single_other: bool, out: _Found) -> None:
+    """A row whose label matches no template wording ("2.其他法律行政止公开") takes the one row of the
+    template missing between the rows found above and below it, if its words are close enough."""
+    order = [r.key for r in schema.t3_rows("2019" if single_other else "2021")]
+    position = {(v.block, v.row): k for k, v in rows.items()}
+    for v in unknown:
+        above = [k for (b, r), k in position.items() if (b, r) < (v.block, v.row)]
+        below = [k for (b, r), k in position.items() if (b, r) > (v.block, v.row)]
+        lo = max((order.index(k) for k in above if k in order), default=-1)
+        hi = min((order.index(k) for k in below if k in order), default=len(order))
+        gap = [k for k in order[lo + 1 : hi] if k not in rows]
+        if len(gap) != 1:
+            continue
+        spec = next(r for r in schema.t3_rows("2019" if single_other else "2021") if r.key == gap[0])
+        printed = v.last_label
+        template = compact(re.sub(r"^\d+[.．]", "", spec.label))
+        if difflib.SequenceMatcher(None, re.sub(r"^\d+[.．]", "", printed), template).ratio() < _MIN_SIMILARITY:
+            continue
+        rows[spec.key] = v
+        position[(v.block, v.row)] = spec.key
+        out.messages.append(Message(
+            "warning", "table-label-misprinted",
+            f"T3: the row label 「{printed}」 is not the template's wording; it was read as the row in its place, "
+            f"「{spec.label}」 (the rows around it match)",
+        ))
+
+
+_MIN_SIMILARITY = 0.6
 _T3_LABEL_TO_COLUMN = {label: col for col, label in schema.T3_COLUMN_LABELS.items()}
 
 
@@ -272,8 +307,8 @@ def map_grids(table_blocks: list[tuple[int, Block]], year_hint: int | None = Non
     _map_t4(blocks, out)
     hint = out.layout_votes[0] if out.layout_votes else ("2019" if year_hint in (2019, 2020) else "2021")
     _map_t2(blocks, out, hint)
-    layout = out.layout_votes[0] if out.layout_votes else "unknown"
-    t4 = out.tables.get("T4")
-    if t4 is not None:
-        t4.layout = layout
+    layout = out.layout_votes[0] if out.layout_votes else ("unknown" if not out.tables else hint)
+    for table in out.tables.values():
+        if table.name != "T2":
+            table.layout = layout
     return out.tables, layout, out.messages

@@ -153,12 +153,71 @@ T2_ROW_PATTERNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def t3_rows(layout: str) -> tuple[RowSpec, ...]:
-    return T3_ROWS_2019 if layout == "2019" else T3_ROWS_2021
+def t3_rows(layout: str, single_other: bool = False) -> tuple[RowSpec, ...]:
+    """T3's rows.  ``single_other``: a 2021-layout report printing （六）其他处理 as one row
+    (gold.md: keyed ``other.*`` as in 2019), i.e. the 2019 row set."""
+    return T3_ROWS_2019 if layout == "2019" or single_other else T3_ROWS_2021
 
 
-def t3_keys(layout: str) -> list[str]:
-    return [f"{r.key}.{c}" for r in t3_rows(layout) for c in T3_COLUMNS]
+def t3_row_keys(keys) -> tuple[RowSpec, ...]:
+    """The T3 row set a table of these figure keys has (single （六） row or three sub-rows)."""
+    return T3_ROWS_2019 if any(k.startswith("other.") and k.count(".") == 1 for k in keys) else T3_ROWS_2021
+
+
+# ---- the arithmetic every report's tables must satisfy (format.md) ---------------------------
+# One definition, read by the text-table decoder (as constraints) and by the reconcile rules.
+
+T3_NOT_RESULT_ROWS = frozenset({"new_received", "carried_over", "handled_total", "carried_forward"})
+
+
+@dataclass(frozen=True)
+class Equation:
+    """``sum(lhs) == sum(rhs)`` over canonical refs ("T3.granted.total").
+
+    ``family`` is the gold.md rule family; ``where`` the column, row or T4 group it is about;
+    ``total`` the ref a reviewer names when it fails.
+    """
+
+    family: str  # t3_balance | t3_result_total | t3_row_total | t4_group_total
+    where: str
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    total: str
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return self.lhs + self.rhs
+
+
+def t3_result_rows(rows: tuple[RowSpec, ...]) -> list[str]:
+    """The result rows （一）…（六） whose sum is （七）总计."""
+    return [r.key for r in rows if r.key not in T3_NOT_RESULT_ROWS]
+
+
+def t3_equations(rows: tuple[RowSpec, ...]) -> list[Equation]:
+    """Per column: the balance 一 + 二 = （七） + 四 and the result total; per row: the row total."""
+    result_rows = t3_result_rows(rows)
+    eqs = []
+    for col in T3_COLUMNS:
+        eqs.append(Equation("t3_balance", col, (f"T3.new_received.{col}", f"T3.carried_over.{col}"),
+                            (f"T3.handled_total.{col}", f"T3.carried_forward.{col}"), f"T3.carried_forward.{col}"))
+        eqs.append(Equation("t3_result_total", col, (f"T3.handled_total.{col}",),
+                            tuple(f"T3.{r}.{col}" for r in result_rows), f"T3.handled_total.{col}"))
+    for row in rows:
+        eqs.append(Equation("t3_row_total", row.key, (f"T3.{row.key}.total",),
+                            tuple(f"T3.{row.key}.{c}" for c in T3_APPLICANT_COLUMNS), f"T3.{row.key}.total"))
+    return eqs
+
+
+def t4_equations() -> list[Equation]:
+    """In each group: 总计 = 维持 + 纠正 + 其他 + 尚未审结."""
+    return [Equation("t4_group_total", g, (f"T4.{g}.total",),
+                     tuple(f"T4.{g}.{c}" for c in T4_COLUMNS if c != "total"), f"T4.{g}.total")
+            for g in T4_GROUPS]
+
+
+def t3_keys(layout: str, single_other: bool = False) -> list[str]:
+    return [f"{r.key}.{c}" for r in t3_rows(layout, single_other) for c in T3_COLUMNS]
 
 
 def t4_keys() -> list[str]:

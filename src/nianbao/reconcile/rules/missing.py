@@ -33,11 +33,14 @@ def missing_table(ctx) -> Iterator[Finding]:
     if ctx.layout not in ("2019", "2021"):
         return
     for name in ctx.option("tables", ["T2", "T3", "T4"]):
-        if ctx.has_table(name):
+        # Only a table the report lacks: one nianbao could not read is an error for the file
+        # (tables-not-read), one printed without figures a warning, never this finding.
+        status = ctx.result.table_status.get(name, "read" if ctx.has_table(name) else "absent")
+        if status != "absent":
             continue
         yield ctx.finding(
-            f"报告采用{ctx.layout}年格式，但未找到{_TABLE_NAMES.get(name, name)}（{name}）。"
-            "请确认报告是否遗漏该表，或表格是否未能识别。",
+            f"报告采用{ctx.layout}年格式，但全文没有{_TABLE_NAMES.get(name, name)}（{name}）的任何表格内容"
+            "（表头、行列标签、数字）。请确认报告是否遗漏该表。",
             table=name,
             severity="warning" if name == "T2" else None,
         )

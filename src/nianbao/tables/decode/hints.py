@@ -1,4 +1,4 @@
-"""Figures the narrative states that pin down table cells ("共收到申请70件").
+"""Figures the narrative states that pin down table cells ("共收到申请70件"): weak evidence for step 4.
 
 Only used as weak evidence when decoding flattened tables: a decoding that
 agrees with the narrative is preferred among those that fit the table's
@@ -13,8 +13,8 @@ import re
 
 import cn2an
 
-from .flattened_solve import Hint
-from .schema import t3_derived
+from ..schema import t3_derived
+from .solve import Hint
 
 _STOP = r"[^。；;，,\d零〇一二两三四五六七八九十百千]"  # stay inside one clause, before any other figure
 _N = r"(\d+|[零〇一二两三四五六七八九十百千万]+)"  # the figure, as digits or Chinese numerals

@@ -1,13 +1,17 @@
-"""Choosing one split per row so that the table's arithmetic holds.
+"""Step 4: choosing one reading per row so that the table's arithmetic holds.
 
 T3 is decoded as a whole with OR-Tools CP-SAT: one boolean per candidate
-split of each row, exactly one per row, and the format's rules as soft linear
-constraints (row totals, the balance 一 + 二 = （七） + 四 and the result total
-（七） = Σ results, per column), plus narrative figures as weak evidence.  The
-best cost is found first; then every decoding with that cost is enumerated,
-so a table that can be read two ways is reported as ambiguous instead of
-being guessed.  A printed table whose arithmetic is really wrong still
-decodes: to the split that breaks the fewest rules, i.e. as printed.
+reading of each row, exactly one per row, and the format's equations
+(``tables.schema``: row totals, the balance 一 + 二 = （七） + 四 and the result
+total （七） = Σ results, per column) as soft linear constraints, plus narrative
+figures as weak evidence.  The best cost is found first; then every decoding
+with that cost is enumerated, so a table that can be read two ways is reported
+as ambiguous instead of being guessed.  A printed table whose arithmetic is
+really wrong still decodes: to the reading that breaks the fewest rules, i.e.
+as printed.
+
+The search has a time budget (``deadline``): when it runs out, the decoding
+found so far is kept, and every cell it could not prove is left uncertain.
 
 T4 and T2 rows are independent of each other, so each row's candidates are
 simply scored with the same weights.
@@ -16,12 +20,14 @@ simply scored with the same weights.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from .flattened_text import Split
+from ..schema import Equation
+from .readings import Split
 
 # Weights: every table rule outweighs all narrative evidence together, and a
 # broken row total costs more than a broken column rule ("keep row totals").
@@ -42,12 +48,20 @@ class Hint:
 
 @dataclass(frozen=True)
 class Rule:
-    """A linear rule of the table: Σ plus − Σ minus = 0, per the format."""
+    """A linear rule of the table: Σ plus − Σ minus = 0, per the format (cells keyed ROW.COLUMN)."""
 
     name: str
     plus: tuple[str, ...]
     minus: tuple[str, ...]
     weight: int = W_COLUMN
+
+    @classmethod
+    def of(cls, eq: Equation) -> Rule:
+        def key(ref: str) -> str:
+            return ref.partition(".")[2]
+
+        return cls(f"{eq.family} {eq.where}", tuple(map(key, eq.lhs)), tuple(map(key, eq.rhs)),
+                   W_ROW if eq.family in ("t3_row_total", "t4_group_total") else W_COLUMN)
 
 
 @dataclass
@@ -57,7 +71,11 @@ class RowChoice:
     row: str
     columns: tuple[str, ...]
     splits: list[Split]
-    costs: list[int]  # W_ROW × broken row totals (+ any row-level rule)
+    costs: list[int]  # W_ROW × broken row totals (+ any row-level rule, + what the reading assumes)
+    priors: list[float] | None = None  # ranks readings that fit equally well (lower: likelier)
+
+    def prior(self, k: int) -> float:
+        return self.priors[k] if self.priors else 0.0
 
 
 @dataclass
@@ -69,6 +87,7 @@ class Solution:
     complete: bool = True  # False when more than MAX_SOLUTIONS tie
     broken: list[str] = field(default_factory=list)  # table rules the best decoding breaks
     hints_used: list[Hint] = field(default_factory=list)  # hints that changed the outcome
+    timed_out: bool = False  # the time budget ran out before every best decoding was listed
 
 
 def _value_expr(row: RowChoice, col: int, x: list[cp_model.IntVar]) -> cp_model.LinearExprT:
@@ -82,6 +101,7 @@ def solve_joint(
     hints: Sequence[Hint],
     unreadable: Sequence[str] = (),
     start: dict[str, tuple] | None = None,
+    deadline: float | None = None,
 ) -> Solution:
     """Decode rows jointly with CP-SAT (integer cells only, as in T3).
 
@@ -90,7 +110,8 @@ def solve_joint(
     involving an ``unreadable`` row (figures present but not splittable) are
     dropped; rows simply absent count as 0.  ``start`` (row -> the cells of a
     known reading, as (start, end, value) triples) is handed to CP-SAT as a
-    first solution, which large models need to get going.
+    first solution, which large models need to get going.  ``deadline``
+    (``time.monotonic()`` value) bounds the whole search.
     """
     model = cp_model.CpModel()
     choose: dict[str, list[cp_model.IntVar]] = {}
@@ -122,24 +143,28 @@ def solve_joint(
         for k, split in enumerate(r.splits):
             if wanted is not None:
                 model.add_hint(choose[r.row][k], tuple((p.start, p.end, p.value) for p in split) == wanted)
-    solver = _solver()
+    solver = _solver(deadline)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Solution()
+        return Solution(timed_out=_past(deadline))
+    proven = status == cp_model.OPTIMAL
     best = int(round(solver.objective_value))
 
     # Every decoding with the best cost.
     model.clear_objective()
     if objective:
         model.add(total <= best)
-    enum = _solver()
+    enum = _solver(deadline)
     enum.parameters.enumerate_all_solutions = True
     collector = _Collector(choose, [v for _, v in slacks])
-    enum.solve(model, collector)
+    status = enum.solve(model, collector)
     picks, broken_sets = collector.picks, collector.broken
-    if collector.stopped:
+    timed_out = not proven or (status != cp_model.OPTIMAL and not collector.stopped)
+    if collector.stopped and not timed_out:
         # Too many ties to list: a cell is certain only if no best decoding gives it another value.
-        _probe_cells(model, rows, cell, choose, [v for _, v in slacks], picks, broken_sets)
+        timed_out = not _probe_cells(model, rows, cell, choose, [v for _, v in slacks], picks, broken_sets, deadline)
+    if not picks:
+        return Solution(timed_out=True)
 
     # Narrative hints choose among equally good decodings.
     misses = [_hint_misses(rows, pick, hints) for pick in picks]
@@ -150,9 +175,10 @@ def solve_joint(
     return Solution(
         picks=[picks[k] for k in kept],
         cost=best,
-        complete=not collector.stopped,
+        complete=not collector.stopped and not timed_out,
         broken=broken_names,
         hints_used=list(hints) if len(kept) < len(picks) else [],
+        timed_out=timed_out,
     )
 
 
@@ -164,12 +190,14 @@ def _probe_cells(
     slacks: list[cp_model.IntVar],
     picks: list[dict[str, int]],
     broken_sets: list[list[int]],
-) -> None:
+    deadline: float | None = None,
+) -> bool:
     """Add best decodings until every cell has shown all the values it can take.
 
     For each cell, ask CP-SAT for a best-cost decoding where the cell differs
     from every value seen so far (under an assumption literal, so the probes
-    do not constrain each other); each answer is a new decoding.
+    do not constrain each other); each answer is a new decoding.  Returns False
+    when the time budget ran out first (the cells not probed are then not proven).
     """
     seen: dict[str, set[int]] = {k: set() for k in cell}
     by_row = {r.row: r for r in rows}
@@ -185,13 +213,20 @@ def _probe_cells(
     for key, expr in cell.items():
         probe = model.new_bool_var(f"probe {key}")
         for _ in range(MAX_SOLUTIONS):
+            if _past(deadline):
+                model.clear_assumptions()
+                return False
             for v in seen[key]:
                 model.add(expr != v).only_enforce_if(probe)
             seen_now = set(seen[key])
             model.clear_assumptions()
             model.add_assumptions([probe])
-            solver = _solver()
-            if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solver = _solver(deadline)
+            status = solver.solve(model)
+            if status == cp_model.UNKNOWN:  # out of time: this cell is not proven
+                model.clear_assumptions()
+                return False
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 break
             pick = {row: next(k for k, v in enumerate(x) if solver.value(v)) for row, x in choose.items()}
             picks.append(pick)
@@ -201,13 +236,19 @@ def _probe_cells(
                 break
         model.clear_assumptions()
         model.add(probe == 0)  # this probe's constraints are off from now on
+    return True
 
 
-def _solver() -> cp_model.CpSolver:
+def _past(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def _solver(deadline: float | None = None) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
-    solver.parameters.max_time_in_seconds = 5.0
+    left = 5.0 if deadline is None else max(0.01, deadline - time.monotonic())
+    solver.parameters.max_time_in_seconds = min(5.0, left)
     return solver
 
 
@@ -271,10 +312,6 @@ def score_row(
     best = min(full)
     winners = [k for k, c in enumerate(full) if c == best]
     tie_without = [k for k, c in enumerate(base) if c == min(base)]
-    order = (lambda k: prior(row.splits[k])) if prior else (lambda k: 0.0)
+    order = (lambda k: prior(row.splits[k])) if prior else row.prior
     return sorted(winners, key=order), best, sorted(tie_without, key=order)
 
-
-def magnitude_prior(split: Split) -> float:
-    """Rank of equally good splits: short, small figures first (only orders candidates)."""
-    return sum(math.log10(abs(p.value) + 1) for p in split)
