@@ -15,7 +15,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import IngestError
-from ..model import Block, Document, Provenance
+from ..model import Block, Document, Message, Provenance
+from .pdf_ocr import OcrOptions, is_image_only, read_scanned_pages
 from .pdf_tables import RawTable, adopt_orphan_rows, join_continued, read_tables, table_pages, table_text, to_grid
 from .pdf_text import (
     Line,
@@ -74,25 +75,56 @@ def _read_pages(pdf: pdfium.PdfDocument, doc: Document) -> list[PageText]:
     return pages
 
 
-def _warn_unreadable(pages: list[PageText], doc: Document) -> None:
-    scanned = [p.number for p in pages if not p.chars and p.n_images]
-    if scanned:
-        doc.warn(
-            "pdf-scanned",
-            f"page(s) {_page_ranges(scanned)} of {len(pages)} have no text layer (scanned images) and could not be "
-            "read; figures on them are missing. Run OCR on the PDF (e.g. ocrmypdf) and check the result.",
-            page=scanned[0],
+def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], ocr: OcrOptions, doc: Document) -> None:
+    """OCR the image-only pages; without the OCR engine a scan is an error (nothing readable
+    at all) or a warning naming the pages, never a silent pass."""
+    from .ocr import OcrUnavailable
+
+    scanned = [p.number for p in pages if is_image_only(p)]
+    if not scanned:
+        return
+    reason = "OCR is switched off"
+    if ocr.enabled:
+        try:
+            done = read_scanned_pages(pdf, pages, ocr, doc)
+        except OcrUnavailable as exc:
+            reason = str(exc)
+        else:
+            doc.meta["ocr_pages"] = done
+            if done:
+                doc.messages.append(Message(
+                    "info", "pdf-ocr",
+                    f"page(s) {_page_ranges(done)} of {len(pages)} are scans and were read by OCR: their figures carry "
+                    "the recogniser's confidence, and a figure the table arithmetic cannot settle is left uncertain",
+                    page=done[0],
+                ))
+            return
+    text_pages = [p.number for p in pages if p.number not in scanned and p.chars]
+    if not text_pages:
+        raise IngestError(
+            f"this PDF is a scan ({len(scanned)} image-only page{'s' if len(scanned) > 1 else ''}) and cannot be read: "
+            f"{reason}; install nianbao[ocr] (pip install 'nianbao[ocr]') to read it"
         )
+    doc.warn(
+        "pdf-scanned",
+        f"page(s) {_page_ranges(scanned)} of {len(pages)} have no text layer (scanned images) and could not be "
+        f"read ({reason}); figures on them are missing. Install nianbao[ocr] to read them.",
+        page=scanned[0],
+    )
+
+
+def _warn_unreadable(pages: list[PageText], doc: Document) -> None:
     if not any(p.chars for p in pages):
         doc.warn("pdf-no-text", "this PDF has no readable text at all; nothing could be extracted")
 
 
-def load_pdf(path: Path, data: bytes) -> Document:
-    """Read a born-digital PDF report into a Document; never crashes on a bad page."""
+def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document:
+    """Read a PDF report into a Document (image-only pages by OCR); never crashes on a bad page."""
     pdf = _open(data)
     doc = Document(source=str(path), format="pdf")
     try:
         pages = _read_pages(pdf, doc)
+        _read_scans(pdf, pages, ocr or OcrOptions(), doc)
         doc.meta["pages"] = len(pages)
         producer = pdf.get_metadata_dict().get("Producer")
         if producer:
