@@ -37,6 +37,7 @@ DET_MODEL = "PP-OCRv6_det_small.onnx"
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 REC_HEIGHT = 48
 REC_BATCH = 8
+MIN_LINE_CONF = 0.6
 # Detection runs on the page scaled to this longest side: an A4 page at 200 dpi is 2339 px,
 # text lines stay 15 px or more at 1280, and detection takes a third of the time.
 DET_SIDE = 1280
@@ -234,6 +235,23 @@ def find_rules(ink: np.ndarray, dpi: float):
     return h_rules, v_rules, cv2.bitwise_or(h_mask, v_mask)
 
 
+def split_at_rules(rects, v_rules, ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Cut detected lines at the vertical rules they cross: the detector joins the text of
+    neighbouring cells once the rules are erased, and a cell's figure must never be read
+    (or placed) as part of its neighbour's label."""
+    out = []
+    for x0, y0, x1, y1 in rects:
+        mid = (y0 + y1) / 2
+        cuts = sorted(x for top, bottom, x in v_rules if x0 + 2 < x < x1 - 2 and top <= mid <= bottom)
+        edges = [x0, *[int(round(x)) for x in cuts], x1]
+        for a, b in zip(edges, edges[1:]):
+            box = _ink_box(ink, a, y0, b, y1)
+            if box is not None and b - a >= 3:
+                pad = 2
+                out.append((max(box[0] - pad, a), y0, min(box[2] + pad, b), y1))
+    return out
+
+
 def missed_ink(ink: np.ndarray, rects: list[tuple[int, int, int, int]], dpi: float) -> list[tuple[int, int, int, int]]:
     """Line boxes around ink the detector left out (it misses lone digits in table cells).
 
@@ -313,7 +331,7 @@ def scan_image(gray: np.ndarray, dpi: float, ocr: OcrEngine, deadline: float | N
     clean = 255 - text_ink  # the page without its rules, black text on white
     check("rules")
     colour = cv2.cvtColor(clean, cv2.COLOR_GRAY2BGR)
-    rects = ocr.detect(colour)
+    rects = split_at_rules(ocr.detect(colour), v_rules, text_ink)
     rects += missed_ink(text_ink, rects, dpi)
     check("detection")
     scan = PageScan(gray.shape[1], gray.shape[0], dpi, angle, h_rules=h_rules, v_rules=v_rules)
@@ -330,7 +348,8 @@ def scan_image(gray: np.ndarray, dpi: float, ocr: OcrEngine, deadline: float | N
         check("recognition")
     for i, rect in enumerate(rects):
         chars = found.get(i) or []
-        if chars:
+        # A line the recogniser is unsure of throughout is a picture, a stamp or a logo, not text.
+        if chars and sum(p for _, p, _ in chars) / len(chars) >= MIN_LINE_CONF:
             line_chars = _line_chars(chars, rect, text_ink)
             scan.lines.append(OcrLine("".join(c.text for c in line_chars), tuple(float(v) for v in rect), line_chars))
     scan.seconds = time.monotonic() - start

@@ -212,6 +212,8 @@ def read_ruled(page: PageText, tol: float = 2.5) -> list[RawTable]:
         groups.setdefault(find(len(hs) + j), ([], []))[1].append(rule)
     tables = []
     for h_group, v_group in groups.values():
+        if len(h_group) < 2 or len(v_group) < 2:
+            continue  # a lone rule (an underline, a separator), not a table
         row_y = _cluster_mean([y for _, _, y in h_group], tol)
         col_x = _cluster_mean([x for _, _, x in v_group], tol)
         # A table cut by a page break has no rule at the cut: its column rules run on to
