@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..model import CanonicalTable, Document, Message
 from .grid import map_grids
+from .ocr_settle import settle_ocr_figures
 
 
 @dataclass
@@ -35,6 +36,8 @@ def extract_tables(doc: Document, *, decode_seconds: float = 2.0) -> TableExtrac
     year = _year_hint(doc)
     tables, layout, messages = map_grids(doc.tables, year)
     result = TableExtraction(tables, layout, messages)
+    if any(t.method == "ocr" for t in tables.values()):
+        result.messages += settle_ocr_figures(tables, layout)
     # No T3 grid: the tables may be flattened into the text (cell separators lost).
     if "T3" not in tables and _TABLE_WORDS.search(doc.text) and re.search(r"本年新收|本年度办理结果", doc.text):
         _decode_flattened(doc, result)
