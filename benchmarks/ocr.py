@@ -27,11 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from scan_pdf import ScanStyle, scan_pdf  # noqa: E402
-
 from nianbao.pipeline import check  # noqa: E402
+from nianbao.synth.scan import ScanStyle, scan_pdf  # noqa: E402
 from nianbao.synth import render_sample  # noqa: E402
 
 SAMPLES = ROOT / "corpus" / "samples"

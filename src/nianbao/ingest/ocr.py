@@ -216,23 +216,38 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
 def find_rules(ink: np.ndarray, dpi: float):
     """Horizontal (x0, x1, y) and vertical (y0, y1, x) ruling lines, and their ink mask.
 
-    A rule is a run of ink at least ~6 mm long and at most ~1 mm thick; characters
-    are shorter than that, so they are never taken for rules."""
+    A rule is a thin run of ink (at most ~1 mm thick), either long (15 mm or more) or at
+    least 4 mm long with an end on a long rule across it (a short cell border); strokes of
+    characters, even of a large title, are neither."""
     import cv2
 
-    length = max(10, int(dpi * 6 / 25.4))
-    h_mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    v_mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    thick = max(3, int(dpi / 25.4))  # about 1 mm
-    h_rules, v_rules = [], []
-    for mask, out, horizontal in ((h_mask, h_rules, True), (v_mask, v_rules, False)):
+    mm = dpi / 25.4
+    short, long_, thick, tol = max(8, int(4 * mm)), 15 * mm, max(3, int(mm)), max(3, int(mm / 2))
+    found = {}
+    for horizontal, kernel in ((True, (short, 1)), (False, (1, short))):
+        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        for x, y, w, hh, _area in stats[1:n]:
-            if horizontal and hh <= thick:
-                out.append((float(x), float(x + w), y + hh / 2))
-            elif not horizontal and w <= thick:
-                out.append((float(y), float(y + hh), x + w / 2))
-    return h_rules, v_rules, cv2.bitwise_or(h_mask, v_mask)
+        found[horizontal] = [(int(x), int(y), int(w), int(h)) for x, y, w, h, _ in stats[1:n]
+                             if (h if horizontal else w) <= thick]
+    long_h = [b for b in found[True] if b[2] >= long_]
+    long_v = [b for b in found[False] if b[3] >= long_]
+
+    def on_long_v(x: int, y0: int, y1: int) -> bool:
+        return any(vx - tol <= x <= vx + vw + tol and vy - tol <= y0 and y1 <= vy + vh + tol for vx, vy, vw, vh in long_v)
+
+    def on_long_h(y: int, x0: int, x1: int) -> bool:
+        return any(hy - tol <= y <= hy + hh + tol and hx - tol <= x0 and x1 <= hx + hw + tol for hx, hy, hw, hh in long_h)
+
+    kept_h = long_h + [(x, y, w, h) for x, y, w, h in found[True] if w < long_
+                       and (on_long_v(x, y, y + h) or on_long_v(x + w, y, y + h))]
+    kept_v = long_v + [(x, y, w, h) for x, y, w, h in found[False] if h < long_
+                       and (on_long_h(y, x, x + w) or on_long_h(y + h, x, x + w))]
+    mask = np.zeros_like(ink)
+    for x, y, w, h in kept_h + kept_v:
+        mask[y:y + h, x:x + w] = ink[y:y + h, x:x + w]
+    h_rules = [(float(x), float(x + w), y + h / 2) for x, y, w, h in kept_h]
+    v_rules = [(float(y), float(y + h), x + w / 2) for x, y, w, h in kept_v]
+    return h_rules, v_rules, mask
 
 
 def split_at_rules(rects, v_rules, ink: np.ndarray) -> list[tuple[int, int, int, int]]:

@@ -91,6 +91,12 @@ def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], ocr: OcrOptions,
             reason = str(exc)
         else:
             doc.meta["ocr_pages"] = done
+            if not any(p.chars for p in pages):
+                over = [m.text for m in doc.messages if m.code == "ocr-page-over-budget"]
+                raise IngestError(
+                    f"this PDF is a scan ({len(scanned)} image-only pages) and OCR read none of them"
+                    + (f": {over[0]}" if over else ": no text was found on the page images")
+                )
             if done:
                 doc.messages.append(Message(
                     "info", "pdf-ocr",

@@ -49,7 +49,8 @@ def page_from_scan(scan, number: int, width: float, height: float, n_images: int
         size = _line_size(line) * k
         for c in line.chars:
             x0, top, x1, bottom = (v * k for v in c.box)
-            chars.append(Char(c.text, x0, top, x1, bottom, size, conf=round(c.conf, 4)))
+            # (capped below 1: a confidence of 1 means "printed in the text layer")
+            chars.append(Char(c.text, x0, top, x1, bottom, size, conf=min(round(c.conf, 4), 0.9999)))
     h_rules = [(x0 * k, x1 * k, y * k) for x0, x1, y in scan.h_rules]
     v_rules = [(y0 * k, y1 * k, x * k) for y0, y1, x in scan.v_rules]
     n_paths = RULED_PATHS if h_rules and v_rules else 0
