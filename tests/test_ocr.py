@@ -133,3 +133,61 @@ def test_page_over_its_budget_is_not_read_and_said(huaian_scan):
 def test_progress_reports_pages_done(huaian_loaded):
     _, seen = huaian_loaded
     assert seen == [(1, 2, 1), (2, 2, 2)]
+
+
+# ---------------------------------------------------------------- OCR figures settled by the arithmetic
+def _ocr_tables(name: str, misread: dict[str, tuple[float, float]]):
+    """The real gold tables of a sample as if read by OCR, some figures misread: {ref: (read, confidence)}."""
+    from nianbao.model import CanonicalTable, Figure, Provenance
+
+    gold = sample_gold(name)
+    layout = "2021" if any(k.startswith("other.") for k in gold["tables"]["T3"]) else "2019"
+    tables = {}
+    for table in ("T3", "T4"):
+        t = CanonicalTable(table, layout, method="ocr")
+        for key, value in gold["tables"][table].items():
+            read, conf = misread.get(f"{table}.{key}", (value, 0.99))
+            t.figures[key] = Figure(table, key, read, raw=str(read), prov=Provenance(page=1, method="ocr"), confidence=conf)
+        tables[table] = t
+    return tables, layout
+
+
+def test_low_confidence_misread_digit_corrected_by_two_equations():
+    from nianbao.tables.ocr_settle import settle_ocr_figures
+
+    # pingtan-2021: T3 一、新收 自然人 is 64 (row total 70, column 一+二 = （七）63 + 四 1)
+    tables, layout = _ocr_tables("pingtan-2021-html", {"T3.new_received.natural": (84, 0.62)})
+    messages = settle_ocr_figures(tables, layout)
+    assert tables["T3"].figures["new_received.natural"].value == 64
+    assert [m.code for m in messages] == ["ocr-corrected"]
+
+
+def test_figure_the_arithmetic_cannot_settle_is_uncertain_and_raises_no_finding():
+    from nianbao.model import ReportResult
+    from nianbao.reconcile import reconcile
+    from nianbao.tables.ocr_settle import settle_ocr_figures
+
+    # Two unsure figures in one row: neither row total can be used, so neither is settled.
+    misread = {"T3.granted.natural": (21, 0.55), "T3.granted.total": (36, 0.7)}
+    tables, layout = _ocr_tables("pingtan-2021-html", misread)
+    messages = settle_ocr_figures(tables, layout)
+    for ref in misread:
+        fig = tables["T3"].figures[ref.split(".", 1)[1]]
+        assert fig.value is None and fig.candidates and fig.candidates[0] == misread[ref][0]
+    assert {m.code for m in messages} == {"ocr-uncertain"}
+    result = ReportResult(source="scan.pdf", layout=layout, tables=tables)
+    findings = reconcile(result)
+    assert not [f for f in findings if set(f.cells) & set(misread)], [f.message for f in findings]
+
+
+def test_confident_figure_is_never_changed():
+    from nianbao.model import ReportResult
+    from nianbao.reconcile import reconcile
+    from nianbao.tables.ocr_settle import settle_ocr_figures
+
+    # A confidently read wrong figure is what the page prints: the arithmetic reports it.
+    tables, layout = _ocr_tables("pingtan-2021-html", {"T3.new_received.natural": (84, 0.98)})
+    assert settle_ocr_figures(tables, layout) == []
+    assert tables["T3"].figures["new_received.natural"].value == 84
+    findings = reconcile(ReportResult(source="scan.pdf", layout=layout, tables=tables))
+    assert any("T3.new_received.natural" in f.cells for f in findings)
