@@ -257,3 +257,21 @@ def test_scanned_pages_are_named_in_a_warning(tmp_path):
     warnings = [m for m in doc.messages if m.code == "pdf-scanned"]
     assert len(warnings) == 1 and "2-3" in warnings[0].text and warnings[0].page == 2
     assert "一、总体情况" in doc.text
+
+
+# ---------------------------------------------------------------- a portal page printed to PDF
+@pytest.mark.parametrize("name", ["pingtan-2021-html", "pingtan-2025-html"])
+def test_portal_page_printed_to_pdf_reads_like_its_html(pdf_dir, name):
+    """`chromium --headless --print-to-pdf` of the page as published (menus, links, footer
+    and all): the same agency, year and paragraphs as the HTML (issue 19, item 9)."""
+    _need("chromium")
+    from nianbao.pipeline import check
+    from nianbao.synth.render import html_to_pdf_chromium
+
+    pdf = html_to_pdf_chromium(SAMPLES / name / "source.html", pdf_dir / f"{name}-page.pdf")
+    html, printed = check(SAMPLES / name / "source.html", classify=False), check(pdf, classify=False)
+    assert (printed.agency, printed.year) == (html.agency, html.year) and html.agency
+    def texts(result):  # (a space the page prints after a full-width comma is not visible on paper)
+        return [re.sub(r"\s", "", p.text) for p in result.paragraphs]
+
+    assert texts(printed) == texts(html)
