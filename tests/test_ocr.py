@@ -8,6 +8,7 @@ benchmarks/ocr.py.
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from nianbao.ingest.pdf_ocr import OcrOptions
 from nianbao.synth.scan import ScanStyle, scan_pdf
 from sample_data import SAMPLES, sample_gold
 
-HUAIAN = SAMPLES / "huaian-hongze-2023-pdf"
+HUAIAN = SAMPLES.parent / "pdf" / "huaian-hongze-2023-pdf"
 ocr = pytest.importorskip("nianbao.ingest.ocr")
 pytest.importorskip("rapidocr", reason="the OCR extra is not installed (pip install 'nianbao[ocr]')")
 
@@ -89,7 +90,7 @@ def test_scanned_tables_equal_gold_through_the_same_table_path(huaian_loaded):
 
     tables = extract_tables(doc).tables
     text_layer = extract_tables(load_pdf(HUAIAN / "source.pdf", (HUAIAN / "source.pdf").read_bytes())).tables
-    gold = sample_gold("huaian-hongze-2023-pdf")["tables"]
+    gold = json.loads((HUAIAN / "gold.json").read_text(encoding="utf-8"))["tables"]
     for name in ("T3", "T4"):
         got = {k: f.value for k, f in tables[name].figures.items()}
         assert got == {k: f.value for k, f in text_layer[name].figures.items()}, name  # what the text layer gives
