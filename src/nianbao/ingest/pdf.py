@@ -98,6 +98,16 @@ def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], ocr: OcrOptions,
                     f"this PDF is a scan ({len(scanned)} image-only pages) and OCR read none of them"
                     + (f": {over[0]}" if over else ": no text was found on the page images")
                 )
+            empty = [p.number for p in pages if p.number in done and not p.chars]
+            done = [n for n in done if n not in empty]
+            doc.meta["ocr_pages"] = done
+            if empty:
+                doc.warn(
+                    "pdf-scanned",
+                    f"page(s) {_page_ranges(empty)} of {len(pages)} are scans on which OCR found no text; "
+                    "anything printed on them is missing: check them by hand",
+                    page=empty[0],
+                )
             if done:
                 doc.messages.append(Message(
                     "info", "pdf-ocr",
