@@ -257,3 +257,53 @@ def test_scanned_pages_are_named_in_a_warning(tmp_path):
     warnings = [m for m in doc.messages if m.code == "pdf-scanned"]
     assert len(warnings) == 1 and "2-3" in warnings[0].text and warnings[0].page == 2
     assert "一、总体情况" in doc.text
+
+
+# ---------------------------------------------------------------- a portal page printed to PDF
+@pytest.mark.parametrize("name", ["pingtan-2021-html", "pingtan-2025-html"])
+def test_portal_page_printed_to_pdf_reads_like_its_html(pdf_dir, name):
+    """`chromium --headless --print-to-pdf` of the page as published (menus, links, footer
+    and all): the same agency, year and paragraphs as the HTML (issue 19, item 9)."""
+    _need("chromium")
+    from nianbao.pipeline import check
+    from nianbao.synth.render import html_to_pdf_chromium
+
+    pdf = html_to_pdf_chromium(SAMPLES / name / "source.html", pdf_dir / f"{name}-page.pdf")
+    html, printed = check(SAMPLES / name / "source.html", classify=False), check(pdf, classify=False)
+    assert (printed.agency, printed.year) == (html.agency, html.year) and html.agency
+    def texts(result):  # (a space the page prints after a full-width comma is not visible on paper)
+        return [re.sub(r"\s", "", p.text) for p in result.paragraphs]
+
+    assert texts(printed) == texts(html)
+
+
+def test_ruled_t3_with_a_blank_total_column_is_read_cell_by_cell(pdf_dir):
+    """Issue 17: a ruled T3 whose 总计 column is printed empty except （七）总计 keeps every
+    row and reads the blanks as blanks (0, listed blank), the other columns as printed."""
+    _need("chromium")
+    import lxml.html
+
+    from nianbao.synth.render import html_to_pdf_chromium, sample_article_html
+    from nianbao.tables import extract_tables
+
+    name = "pingtan-2021-html"
+    tree = lxml.html.fromstring(sample_article_html(SAMPLES / name))
+    t3 = next(t for t in tree.iter("table") if "本年新收" in t.text_content())
+    for tr in t3.iter("tr"):
+        tds = tr.findall("td")
+        if len(tds) >= 8 and re.fullmatch(r"\s*\d+\s*", tds[-1].text_content()) and "总计" not in tds[0].text_content() + tds[-8].text_content():
+            for child in list(tds[-1]):
+                tds[-1].remove(child)
+            tds[-1].text = ""
+    html = pdf_dir / "blank-total.html"
+    html.write_text(lxml.html.tostring(tree, encoding="unicode"), encoding="utf-8")
+    pdf = html_to_pdf_chromium(html, pdf_dir / "blank-total.pdf")
+    t3_read = extract_tables(_load(pdf)).tables["T3"]
+    gold = json.loads((SAMPLES / name / "gold.json").read_text(encoding="utf-8"))["tables"]["T3"]
+    assert not t3_read.missing_rows and not t3_read.missing_columns
+    for key, want in gold.items():
+        fig = t3_read.figures[key]
+        if key.endswith(".total") and not key.startswith("handled_total."):
+            assert fig.blank and fig.value == 0, key
+        else:
+            assert fig.value == want and not fig.blank, key

@@ -48,6 +48,7 @@ class Provenance:
     table: int | None = None  # index of the table block in Document.blocks
     row: int | None = None  # row/column in that table's grid
     col: int | None = None
+    method: str | None = None  # how the text was obtained when not from a text layer: "ocr"
 
     def __str__(self) -> str:
         bits = []
@@ -70,6 +71,7 @@ class Cell:
     col: int
     prov: Provenance = field(default_factory=Provenance)
     origin: bool = True
+    confidence: float = 1.0  # below 1 when read by OCR: the recogniser's lowest character probability
 
     def __repr__(self) -> str:
         return f"Cell(r{self.row}c{self.col} {self.text!r})"

@@ -9,13 +9,15 @@ page numbers are dropped; radical code points are repaired (charfix).
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..errors import IngestError
-from ..model import Block, Document, Provenance
+from ..model import Block, Document, Message, Provenance
+from .pdf_ocr import OcrOptions, is_image_only, read_scanned_pages
 from .pdf_tables import RawTable, adopt_orphan_rows, join_continued, read_tables, table_pages, table_text, to_grid
 from .pdf_text import (
     Line,
@@ -74,25 +76,72 @@ def _read_pages(pdf: pdfium.PdfDocument, doc: Document) -> list[PageText]:
     return pages
 
 
-def _warn_unreadable(pages: list[PageText], doc: Document) -> None:
-    scanned = [p.number for p in pages if not p.chars and p.n_images]
-    if scanned:
-        doc.warn(
-            "pdf-scanned",
-            f"page(s) {_page_ranges(scanned)} of {len(pages)} have no text layer (scanned images) and could not be "
-            "read; figures on them are missing. Run OCR on the PDF (e.g. ocrmypdf) and check the result.",
-            page=scanned[0],
+def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], ocr: OcrOptions, doc: Document) -> None:
+    """OCR the image-only pages; without the OCR engine a scan is an error (nothing readable
+    at all) or a warning naming the pages, never a silent pass."""
+    from .ocr import OcrUnavailable
+
+    scanned = [p.number for p in pages if is_image_only(p)]
+    if not scanned:
+        return
+    reason = "OCR is switched off"
+    if ocr.enabled:
+        try:
+            done = read_scanned_pages(pdf, pages, ocr, doc)
+        except OcrUnavailable as exc:
+            reason = str(exc)
+        else:
+            doc.meta["ocr_pages"] = done
+            if not any(p.chars for p in pages):
+                over = [m.text for m in doc.messages if m.code == "ocr-page-over-budget"]
+                raise IngestError(
+                    f"this PDF is a scan ({len(scanned)} image-only pages) and OCR read none of them"
+                    + (f": {over[0]}" if over else ": no text was found on the page images")
+                )
+            empty = [p.number for p in pages if p.number in done and not p.chars]
+            done = [n for n in done if n not in empty]
+            doc.meta["ocr_pages"] = done
+            if empty:
+                doc.warn(
+                    "pdf-scanned",
+                    f"page(s) {_page_ranges(empty)} of {len(pages)} are scans on which OCR found no text; "
+                    "anything printed on them is missing: check them by hand",
+                    page=empty[0],
+                )
+            if done:
+                doc.messages.append(Message(
+                    "info", "pdf-ocr",
+                    f"page(s) {_page_ranges(done)} of {len(pages)} are scans and were read by OCR: their figures carry "
+                    "the recogniser's confidence, and a figure the table arithmetic cannot settle is left uncertain",
+                    page=done[0],
+                ))
+            return
+    text_pages = [p.number for p in pages if p.number not in scanned and p.chars]
+    if not text_pages:
+        raise IngestError(
+            f"this PDF is a scan ({len(scanned)} image-only page{'s' if len(scanned) > 1 else ''}) and cannot be read: "
+            f"{reason}; install nianbao[ocr] (pip install 'nianbao[ocr]') to read it"
         )
+    doc.warn(
+        "pdf-scanned",
+        f"page(s) {_page_ranges(scanned)} of {len(pages)} have no text layer (scanned images) and could not be "
+        f"read ({reason}); figures on them are missing. Install nianbao[ocr] to read them.",
+        page=scanned[0],
+    )
+
+
+def _warn_unreadable(pages: list[PageText], doc: Document) -> None:
     if not any(p.chars for p in pages):
         doc.warn("pdf-no-text", "this PDF has no readable text at all; nothing could be extracted")
 
 
-def load_pdf(path: Path, data: bytes) -> Document:
-    """Read a born-digital PDF report into a Document; never crashes on a bad page."""
+def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document:
+    """Read a PDF report into a Document (image-only pages by OCR); never crashes on a bad page."""
     pdf = _open(data)
     doc = Document(source=str(path), format="pdf")
     try:
         pages = _read_pages(pdf, doc)
+        _read_scans(pdf, pages, ocr or OcrOptions(), doc)
         doc.meta["pages"] = len(pages)
         producer = pdf.get_metadata_dict().get("Producer")
         if producer:
@@ -119,6 +168,7 @@ def load_pdf(path: Path, data: bytes) -> Document:
                 "their figures are missing",
                 page=candidates[0],
             )
+    _absorb_spilled_cells(tables, raw_lines, pages)
     boxes: dict[int, list] = {}
     for t in tables:
         boxes.setdefault(t.page, []).append(t.bbox)
@@ -131,6 +181,20 @@ def load_pdf(path: Path, data: bytes) -> Document:
     tables = join_continued(tables, lines_by_page)
     _assemble(doc, pages, lines, tables, margins)
     return doc
+
+
+def _absorb_spilled_cells(tables: list[RawTable], raw_lines: list[list[Line]], pages: list[PageText]) -> None:
+    """A table cut by a page break can print the end of a tall label cell below its last
+    rule (Chromium: the 供 of （四）无法提供): short lines just under a table that ends the
+    page, inside its left and right edges, belong to the table, not to the text."""
+    by_page = {p.number: lines for p, lines in zip(pages, raw_lines)}
+    for t in tables:
+        x0, _, x1, bottom = t.bboxes[-1]
+        below = sorted((ln for ln in by_page.get(t.pages[-1], []) if ln.top >= bottom - 1), key=lambda ln: ln.top)
+        spilled = [ln for ln in below if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1 and len(ln.text.strip()) <= 6
+                   and ln.top - bottom < 2 * max(ln.bottom - ln.top, 1)]
+        if spilled and len(spilled) == len(below):
+            t.bboxes[-1] = (x0, t.bboxes[-1][1], x1, max(ln.bottom for ln in spilled) + 1)
 
 
 def _drop_running_chars(pages: list[PageText], kept: list[list[Line]]) -> None:
@@ -151,20 +215,63 @@ def _assemble(doc: Document, pages: list[PageText], lines: list[list[Line]], tab
             at = next((i for i, x in enumerate(ordered) if isinstance(x, Line) and x.top >= t.bbox[1]), len(ordered))
             ordered.insert(at, t)
         items += ordered
+    pieces: list[TextBlock | RawTable] = []
     run: list[Line] = []
     for item in items + [None]:
         if isinstance(item, Line):
             run.append(item)
             continue
-        for block in build_blocks(run, margins, width):
-            _add_text_block(doc, block)
+        pieces += build_blocks(run, margins, width)
         run = []
         if item is not None:
-            _add_table(doc, item)
+            pieces.append(item)
+    for piece in _drop_web_page_furniture(pieces, margins):
+        if isinstance(piece, TextBlock):
+            _add_text_block(doc, piece)
+        else:
+            _add_table(doc, piece)
     doc.text = doc.text.rstrip("\n")
     titles = [b.text for b in doc.blocks if b.kind == "heading" and b.level == 0]
     if titles:
         doc.meta["title"] = titles[0]
+
+
+_REPORT_TITLE = re.compile(r"政府信息公开.{0,8}年度?报告$")
+_SENTENCE = re.compile(r"[。，；！？]")
+
+
+def _drop_web_page_furniture(pieces: list, margins: Margins) -> list:
+    """A portal page printed to PDF (chromium --print-to-pdf of the page): keep the report
+    from its title to its last part, without the portal's menus, links and footer.
+
+    Recognised from the text itself: the report's title line (…政府信息公开工作年度报告)
+    comes after short lines; from there, short one-line blocks without sentence
+    punctuation (来源/时间, 微信微博, 文件下载) up to the first body text are dropped, and
+    the report ends at the first run of three such lines after its last part heading.
+    Only when at least three such lines precede the title: a report PDF that opens with
+    its title is left as it is."""
+    def furniture(p) -> bool:
+        return (isinstance(p, TextBlock) and p.kind == "paragraph" and len(p.lines) == 1
+                and p.lines[0].x1 - p.lines[0].x0 < 0.8 * (margins.right - margins.left) and not _SENTENCE.search(p.text))
+
+    at = next((i for i, p in enumerate(pieces) if isinstance(p, TextBlock) and len(p.text) <= 60
+               and _REPORT_TITLE.search(p.text)), None)
+    before = pieces[:at] if at is not None else []
+    if (sum(furniture(p) for p in before) < 3
+            or any(isinstance(p, RawTable) or p.kind == "heading" and p.level == 1 for p in before)):
+        return pieces  # a report that starts with its title (or has no recognisable title)
+    title = pieces[at]
+    title.kind, title.level = "heading", 0
+    body = pieces[at + 1:]
+    while body and furniture(body[0]):
+        body.pop(0)
+    last_part = max((i for i, p in enumerate(body) if isinstance(p, TextBlock) and p.kind == "heading" and p.level == 1), default=None)
+    if last_part is not None:
+        for i in range(last_part + 1, len(body) - 2):
+            if all(furniture(p) for p in body[i:i + 3]):
+                body = body[:i]
+                break
+    return [title] + body
 
 
 def _append_text(doc: Document, text: str) -> tuple[int, int]:

@@ -84,6 +84,7 @@ class RawCell:
     text: str
     page: int
     pos: tuple[int, int] | None = None  # (row, col) when the reader placed the cell itself
+    conf: float | None = None  # OCR pages: the lowest probability of the cell's characters (None: text layer)
 
 
 @dataclass
@@ -120,12 +121,31 @@ def clean_cell_text(text: str) -> str:
 def _camelot_cells(table, page: PageText, merge_spans: bool) -> list[RawCell]:
     """camelot's cell geometry as RawCells, text filled from the page's own characters.
 
-    With ``merge_spans`` the cells between which no rule is drawn are merged
-    into one (a spanning cell).  The text comes from pdfium's characters (radicals
-    already repaired) by position, so text above or beside the table never leaks
-    into a cell and a number printed next to a label keeps its own cell."""
+    With ``merge_spans`` the cells between which no rule is drawn are merged into one
+    (a spanning cell)."""
     grid = table.cells
-    n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
+    h = page.height
+    col_x = [x for x, _ in table.cols] + [table.cols[-1][1]]
+    row_y = [h - y for y, _ in table.rows] + [h - table.rows[-1][1]]
+
+    def open_right(r: int, c: int) -> bool:
+        return merge_spans and not grid[r][c].right and not grid[r][c + 1].left
+
+    def open_below(r: int, c: int) -> bool:
+        return merge_spans and not grid[r][c].bottom and not grid[r + 1][c].top
+
+    return lattice_cells(col_x, row_y, open_right, open_below, page)
+
+
+def lattice_cells(col_x: list[float], row_y: list[float], open_right, open_below, page: PageText) -> list[RawCell]:
+    """Cells of a ruled grid (column edges ``col_x``, row edges ``row_y``, top-based), the
+    grid positions between which no rule is drawn merged into one spanning cell.
+
+    The text comes from the page's characters by position (pdfium's, radicals already
+    repaired, or OCR's), so text above or beside the table never leaks into a cell and
+    a number printed next to a label keeps its own cell.  A cell read by OCR keeps the
+    lowest probability of its characters."""
+    n_rows, n_cols = len(row_y) - 1, len(col_x) - 1
     parent = {(r, c): (r, c) for r in range(n_rows) for c in range(n_cols)}
 
     def find(x):
@@ -139,17 +159,12 @@ def _camelot_cells(table, page: PageText, merge_spans: bool) -> list[RawCell]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    if merge_spans:
-        for r in range(n_rows):
-            for c in range(n_cols):
-                cell = grid[r][c]
-                if c + 1 < n_cols and not cell.right and not grid[r][c + 1].left:
-                    union((r, c), (r, c + 1))
-                if r + 1 < n_rows and not cell.bottom and not grid[r + 1][c].top:
-                    union((r, c), (r + 1, c))
-    h = page.height
-    col_x = [x for x, _ in table.cols] + [table.cols[-1][1]]
-    row_y = [h - y for y, _ in table.rows] + [h - table.rows[-1][1]]
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and open_right(r, c):
+                union((r, c), (r, c + 1))
+            if r + 1 < n_rows and open_below(r, c):
+                union((r, c), (r + 1, c))
     members: dict[tuple[int, int], list[Char]] = {}
     for ch in page.chars:
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
@@ -166,8 +181,87 @@ def _camelot_cells(table, page: PageText, merge_spans: bool) -> list[RawCell]:
         rs = [r for r, _ in positions]
         cs = [c for _, c in positions]
         box = (col_x[min(cs)], row_y[min(rs)], col_x[max(cs) + 1], row_y[max(rs) + 1])
-        cells.append(RawCell(*box, cell_text(members.get(root, []), page.number), page.number))
+        chars = members.get(root, [])
+        conf = min((ch.conf for ch in chars if not ch.text.isspace()), default=1.0) if page.ocr else None
+        cells.append(RawCell(*box, cell_text(chars, page.number), page.number, conf=conf))
     return cells
+
+
+# ---------------------------------------------------------------- rules found on a page image
+def read_ruled(page: PageText, tol: float = 2.5) -> list[RawTable]:
+    """Ruled tables of an OCR page from the ruling lines found on its image: rules that
+    touch form one table; its grid is every rule's position, and two grid positions are
+    one cell where no rule separates them."""
+    hs, vs = page.h_rules, page.v_rules
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (x0, x1, y) in enumerate(hs):
+        for j, (y0, y1, x) in enumerate(vs):
+            if x0 - tol <= x <= x1 + tol and y0 - tol <= y <= y1 + tol:
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, rule in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(rule)
+    for j, rule in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(rule)
+    tables = []
+    for h_group, v_group in groups.values():
+        if len(h_group) < 2 or len(v_group) < 2:
+            continue  # a lone rule (an underline, a separator), not a table
+        row_y = _cluster_mean([y for _, _, y in h_group], tol)
+        col_x = _cluster_mean([x for _, _, x in v_group], tol)
+        # A table cut by a page break has no rule at the cut: its column rules run on to
+        # the page edge of the table, and the rows there are bounded by their ends.
+        if row_y and min(y0 for y0, _, _ in v_group) < row_y[0] - 3 * tol:
+            row_y.insert(0, min(y0 for y0, _, _ in v_group))
+        if row_y and max(y1 for _, y1, _ in v_group) > row_y[-1] + 3 * tol:
+            row_y.append(max(y1 for _, y1, _ in v_group))
+        if len(row_y) < 2 or len(col_x) < 2 or (len(row_y) - 1) * (len(col_x) - 1) < 2:
+            continue  # a box around a paragraph, not a table
+
+        def drawn_h(y: float, a: float, b: float) -> bool:
+            return _covered([(x0, x1) for x0, x1, yy in h_group if abs(yy - y) <= tol], a, b)
+
+        def drawn_v(x: float, a: float, b: float) -> bool:
+            return _covered([(y0, y1) for y0, y1, xx in v_group if abs(xx - x) <= tol], a, b)
+
+        def open_right(r: int, c: int) -> bool:
+            return not drawn_v(col_x[c + 1], row_y[r], row_y[r + 1])
+
+        def open_below(r: int, c: int) -> bool:
+            return not drawn_h(row_y[r + 1], col_x[c], col_x[c + 1])
+
+        cells = lattice_cells(col_x, row_y, open_right, open_below, page)
+        tables.append(RawTable([cells], [page.number], [(col_x[0], row_y[0], col_x[-1], row_y[-1])], "lattice"))
+    return sorted(tables, key=lambda t: t.bbox[1])
+
+
+def _cluster_mean(values: list[float], tol: float) -> list[float]:
+    groups: list[list[float]] = []
+    for v in sorted(values):
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [sum(g) / len(g) for g in groups]
+
+
+def _covered(spans: list[tuple[float, float]], a: float, b: float, share: float = 0.6) -> bool:
+    """Whether the spans cover at least ``share`` of [a, b] (a rule broken by noise still counts)."""
+    inner = sorted((max(s, a), min(e, b)) for s, e in spans if e > a and s < b)
+    covered, reach = 0.0, a
+    for s, e in inner:
+        s = max(s, reach)
+        if e > s:
+            covered += e - s
+            reach = e
+    return covered >= share * (b - a)
 
 
 def cell_text(chars: list[Char], page: int) -> str:
@@ -179,15 +273,21 @@ def read_tables(source: Path | bytes, pages: list[PageText], numbers: list[int],
     """Tables of the given pages: camelot lattice (vector rules, no rendering) where
     rules are drawn; the character-position reader (pdf_textgrid) where they are not,
     or where lattice finds nothing."""
-    import camelot
-
     from .pdf_textgrid import read_borderless
 
     by_number = {p.number: p for p in pages}
-    ruled = [n for n in numbers if by_number[n].n_paths >= RULED_PATHS]
-    plain = [n for n in numbers if n not in ruled]
+    scanned = [n for n in numbers if by_number[n].ocr]
+    ruled = [n for n in numbers if by_number[n].n_paths >= RULED_PATHS and n not in scanned]
+    plain = [n for n in numbers if n not in ruled and n not in scanned]
     tables: list[RawTable] = []
+    for n in scanned:  # rules from the page image; without rules, the borderless reader
+        got = read_ruled(by_number[n])
+        tables += got
+        if not got:
+            plain.append(n)
     if ruled:
+        import camelot
+
         got = _camelot(camelot, source, ruled, "lattice", by_number, engine="vector")
         tables += got
         plain += [n for n in ruled if not any(t.page == n for t in got)]
@@ -400,8 +500,7 @@ def to_grid(table: RawTable, tol: float = 3.0) -> list[list[Cell]]:
             for r in range(r0, max(r1, r0 + 1)):
                 for c in range(c0, max(c1, c0 + 1)):
                     if r < n_rows and c < n_cols and slots[r][c] is None:
-                        prov = Provenance(page=rc.page, bbox=(rc.x0, rc.top, rc.x1, rc.bottom))
-                        slots[r][c] = Cell(rc.text, r, c, prov, origin=(r, c) == (r0, c0))
+                        slots[r][c] = _cell(rc, r, c, origin=(r, c) == (r0, c0))
         page = part[0].page if part else table.page
         grid_part = []
         for r, row in enumerate(slots):
@@ -416,6 +515,12 @@ def to_grid(table: RawTable, tol: float = 3.0) -> list[list[Cell]]:
     return _finish(part_rows)
 
 
+def _cell(rc: RawCell, r: int, c: int, origin: bool = True) -> Cell:
+    """A grid cell from a printed cell: page and box, and for OCR its method and confidence."""
+    prov = Provenance(page=rc.page, bbox=(rc.x0, rc.top, rc.x1, rc.bottom), method=None if rc.conf is None else "ocr")
+    return Cell(rc.text, r, c, prov, origin=origin, confidence=1.0 if rc.conf is None else rc.conf)
+
+
 def _placed_parts(table: RawTable) -> list[list[list[Cell]]]:
     """Grids of parts whose cells carry (row, col): label columns right-aligned
     against the figure columns, so parts with fewer label columns line up."""
@@ -428,7 +533,7 @@ def _placed_parts(table: RawTable) -> list[list[list[Cell]]]:
         rows = [[None] * n_cols for _ in range(n_rows)]
         for rc in part:
             r, c = rc.pos[0], rc.pos[1] + shift
-            rows[r][c] = Cell(rc.text, r, c, Provenance(page=rc.page, bbox=(rc.x0, rc.top, rc.x1, rc.bottom)))
+            rows[r][c] = _cell(rc, r, c)
         page = part[0].page
         parts.append([[cell or Cell("", r, c, Provenance(page=page)) for c, cell in enumerate(row)] for r, row in enumerate(rows)])
     width = max(len(row) for part in parts for row in part)

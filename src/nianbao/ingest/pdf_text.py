@@ -38,6 +38,7 @@ class Char:
     size: float  # font height in page units
     adv_x0: float | None = None  # horizontal extent of the glyph's advance (ink box ± side bearings)
     adv_x1: float | None = None
+    conf: float = 1.0  # below 1 for a character read by OCR: the recogniser's probability
 
 
 @dataclass
@@ -83,6 +84,9 @@ class PageText:
     chars: list[Char]
     n_images: int = 0
     n_paths: int = 0
+    ocr: bool = False  # the characters were read from the page image
+    h_rules: list[tuple[float, float, float]] = field(default_factory=list)  # OCR pages: (x0, x1, y) ruling lines
+    v_rules: list[tuple[float, float, float]] = field(default_factory=list)  # OCR pages: (top, bottom, x)
 
     @property
     def text(self) -> str:
@@ -111,10 +115,13 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageText:
             ch = " "
         chars.append(Char(ch, left, height - top, right, height - bottom, loose_top - loose_bottom, loose_left, loose_right))
     textpage.close()
-    n_images, n_paths = _count_objects(page, need_images=not chars)
+    n_images, n_paths = _count_objects(page, need_images=sum(not c.text.isspace() for c in chars) < MIN_TEXT_CHARS)
     return PageText(number, width, height, chars, n_images, n_paths)
 
 
+# A page printing fewer characters than this in its text layer is read as an image (a scan
+# whose text layer holds only a page number or a stamp's caption).
+MIN_TEXT_CHARS = 20
 RULED_PATHS = 2  # a page drawing this many path objects may hold a ruled table (reportlab draws a grid as one or two)
 
 

@@ -207,13 +207,20 @@ def _table_from_rows(lines: list[Line], page: PageText) -> RawTable | None:
         top, bottom = min(t.top for t in toks), max(t.bottom for t in toks)
         for k, group in sorted(labels.items()):
             cells.append(RawCell(min(t.x0 for t in group), top, max(t.x1 for t in group), bottom,
-                                 _join(group, size), page.number, (r, k)))
+                                 _join(group, size), page.number, (r, k), _conf(group, page)))
         for c, (x0, x1) in enumerate(cols):
             group = figures.get(c, [])
             if group or is_data:
-                cells.append(RawCell(x0, top, x1, bottom, _join(group, size), page.number, (r, n_labels + c)))
+                cells.append(RawCell(x0, top, x1, bottom, _join(group, size), page.number, (r, n_labels + c), _conf(group, page)))
     box = (min(c.x0 for c in cells), min(c.top for c in cells), max(c.x1 for c in cells), max(c.bottom for c in cells))
     return RawTable([cells], [page.number], [box], "text", [n_labels], [list(c) for c in cols])
+
+
+def _conf(tokens: list[Token], page: PageText) -> float | None:
+    """OCR pages: the lowest probability of the cell's characters."""
+    if not page.ocr:
+        return None
+    return min((c.conf for t in tokens for c in t.chars), default=1.0)
 
 
 def _merge_header_runs(rows):

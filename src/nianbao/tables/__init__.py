@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..model import CanonicalTable, Document, Message
 from .grid import map_grids
+from .ocr_settle import settle_ocr_figures
 
 STANDARD_TABLES = ("T2", "T3", "T4")
 TABLE_TITLES = {"T2": "二、主动公开政府信息情况", "T3": "三、收到和处理政府信息公开申请情况",
@@ -54,6 +55,8 @@ def extract_tables(doc: Document, *, decode_seconds: float = 2.0) -> TableExtrac
     year = _year_hint(doc)
     tables, layout, messages = map_grids(doc.tables, year)
     result = TableExtraction(tables, layout, messages)
+    if any(t.method == "ocr" for t in tables.values()):
+        result.messages += settle_ocr_figures(tables, layout)
     unprinted: list[str] = []
     # No T3 grid: the tables may be printed as text (cells run together, or one per line).
     if "T3" not in tables:

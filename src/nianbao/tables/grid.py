@@ -68,7 +68,8 @@ def _figure(table: str, key: str, cell: Cell, block: int) -> Figure:
     cv = read_cell(cell.text)
     prov = Provenance(**{**cell.prov.__dict__})
     prov.table, prov.row, prov.col = block, cell.row, cell.col
-    return Figure(table=table, key=key, value=cv.value, raw=cell.text, blank=cv.kind == "blank", prov=prov)
+    return Figure(table=table, key=key, value=cv.value, raw=cell.text, blank=cv.kind == "blank", prov=prov,
+                  confidence=cell.confidence)
 
 
 # ---------------------------------------------------------------- T3
@@ -311,4 +312,7 @@ def map_grids(table_blocks: list[tuple[int, Block]], year_hint: int | None = Non
     for table in out.tables.values():
         if table.name != "T2":
             table.layout = layout
+    for table in out.tables.values():
+        if any(f.prov.method == "ocr" for f in table.figures.values()):
+            table.method = "ocr"  # read from a page image (a scan)
     return out.tables, layout, out.messages
