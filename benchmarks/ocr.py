@@ -87,7 +87,7 @@ def main() -> None:
     check(SAMPLES / "pingtan-2021-html" / "source.html", classify=False)  # imports and models out of the timings
     rows = []
     for name in names:
-        folder = SAMPLES / name if (SAMPLES / name).is_dir() else ROOT / "corpus" / "pdf" / name
+        folder = SAMPLES / name
         gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))["tables"]
         pdf = text_pdf(folder, args.out)
         start = time.perf_counter()

@@ -21,7 +21,7 @@ from nianbao.ingest.pdf_ocr import OcrOptions
 from nianbao.synth.scan import ScanStyle, scan_pdf
 from sample_data import SAMPLES, sample_gold
 
-HUAIAN = SAMPLES.parent / "pdf" / "huaian-hongze-2023-pdf"
+HUAIAN = SAMPLES / "huaian-hongze-2023-pdf"
 ocr = pytest.importorskip("nianbao.ingest.ocr")
 pytest.importorskip("rapidocr", reason="the OCR extra is not installed (pip install 'nianbao[ocr]')")
 
