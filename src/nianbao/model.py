@@ -186,6 +186,18 @@ class Paragraph:
     subsection: str | None = None  # nearest （一）… heading inside the part
     label: str | None = None
     score: float | None = None
+    # Source characters left out of ``text`` (line breaks a page put inside the paragraph):
+    # (position in text, characters skipped there).  ``source_offset`` maps back.
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+
+    def source_offset(self, i: int) -> int:
+        """The Document.text offset of character ``i`` of ``text``."""
+        at = (self.prov.start or 0) + i
+        return at + sum(skipped for pos, skipped in self.gaps if pos <= i)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Document.text span of ``text[start:end]`` (it may hold the line breaks left out)."""
+        return self.source_offset(start), self.source_offset(max(start, end - 1)) + (1 if end > start else 0)
 
 
 @dataclass

@@ -152,7 +152,7 @@ def _resolve_proactive(found: list[_Found]) -> None:
 
 
 def _to_claim(paragraph: Paragraph, f: _Found) -> Claim:
-    base = paragraph.prov.start or 0
+    start, end = paragraph.source_span(f.start, f.end)
     return Claim(
         text=paragraph.text[f.start:f.end],
         value=f.value,
@@ -162,6 +162,6 @@ def _to_claim(paragraph: Paragraph, f: _Found) -> Claim:
         polarity=f.polarity,  # type: ignore[arg-type]
         time=f.time,  # type: ignore[arg-type]
         paragraph=paragraph.index,
-        prov=Provenance(start=base + f.start, end=base + f.end, page=paragraph.prov.page),
+        prov=Provenance(start=start, end=end, page=paragraph.prov.page),
         confidence=f.confidence,
     )

@@ -14,9 +14,9 @@ from ..model import Block, Cell, Document, Provenance
 from .textutil import check_textual, decode_bytes, looks_like_heading
 
 _TABLE_LINE = re.compile(r"\t|\|")
-# Archive dumps start with "key: value" lines then a ===== 正文 ===== rule.
-_HEADER_RULE = re.compile(r"^=+\s*正文\s*=+\s*$", re.M)
-_HEADER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|来源|发文机关)[:：]\s*(.*)$", re.M)
+# Archive dumps start with "key: value" lines then a ===== 正文 ===== rule, or a "正文:" line.
+_HEADER_RULE = re.compile(r"^(?:=+\s*正文\s*=+|正文\s*[:：])\s*$", re.M)
+_HEADER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|原始链接|来源|发文机关)[:：][ \t]*(.*)$", re.M)
 
 
 def load_txt(path: Path, data: bytes) -> Document:

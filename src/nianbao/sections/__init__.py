@@ -39,6 +39,12 @@ class _Unit:
     kind: str  # heading / paragraph
     page: int | None = None
     bbox: tuple | None = None
+    end: int | None = None  # source end, when text left characters out (gaps)
+    gaps: list[tuple[int, int]] | None = None
+
+    @property
+    def source_end(self) -> int:
+        return self.end if self.end is not None else self.start + len(self.text)
 
 
 def part_of_heading(text: str) -> int | None:
@@ -136,6 +142,47 @@ def _units(doc: Document) -> list[_Unit]:
     return units
 
 
+# A line ends a sentence when it ends with one of these (closing quotes and brackets aside).
+_SENTENCE_END = re.compile(r"[。！？!?；;]\s*[”’」』）)]*\s*$")
+_NEW_PARAGRAPH = re.compile(rf"^\s*(?:第?[{_NUM}]+[、.．]|[（(][{_NUM}\d]+[)）]|[{_NUM}]是|\d+[、.．](?!\d)|[①-⑳])")
+BROKEN_SHARE = 0.3  # lines that stop mid-sentence, among a text's narrative lines, before its paragraphs are rebuilt
+BROKEN_MIN_LINES = 8
+
+
+def broken_at_spans(units: list[_Unit]) -> bool:
+    """Does the text break its paragraphs into lines mid-sentence (a line per inline span of the
+    page), rather than a line per paragraph?"""
+    lines = [u for u in units if u.kind == "paragraph" and re.search(r"[\u4e00-\u9fff]{2}", u.text)]
+    broken = [u for u in lines if not _SENTENCE_END.search(u.text)]
+    return len(broken) >= BROKEN_MIN_LINES and len(broken) >= BROKEN_SHARE * len(lines)
+
+
+def rejoin(units: list[_Unit], text: str) -> list[_Unit]:
+    """Rebuild paragraphs from lines broken mid-sentence: a line that does not end its sentence
+    runs on into the next, unless the next is a heading or starts a numbered item; the line
+    breaks are left out of the paragraph's text and kept as gaps (provenance maps back)."""
+    out: list[_Unit] = []
+    for u in units:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind == "paragraph"
+            and u.kind == "paragraph"
+            and prev.page == u.page
+            and not _SENTENCE_END.search(prev.text)
+            and not _NEW_PARAGRAPH.match(u.text)
+            and part_of_heading(u.text) is None
+            and not text[prev.source_end : u.start].strip()
+        ):
+            gaps = list(prev.gaps or [])
+            gaps.append((len(prev.text), u.start - prev.source_end))
+            out[-1] = _Unit(prev.text + u.text, prev.start, "paragraph", prev.page, prev.bbox,
+                            end=u.source_end, gaps=gaps + [(len(prev.text) + at, n) for at, n in (u.gaps or [])])
+            continue
+        out.append(u)
+    return out
+
+
 def _is_title(text: str) -> bool:
     return len(text) <= 60 and "。" not in text and bool(re.search(r"年度?报告|年$|政府信息公开工作", text))
 
@@ -143,6 +190,8 @@ def _is_title(text: str) -> bool:
 def segment(doc: Document) -> tuple[list[Part], list[Paragraph]]:
     """The report's parts and its narrative paragraphs, in reading order."""
     units = _units(doc)
+    if broken_at_spans(units):
+        units = rejoin(units, doc.text)
     parts: list[Part] = []
     paragraphs: list[Paragraph] = []
     current, subsection, last_numeral = 0, None, 0
@@ -171,11 +220,11 @@ def segment(doc: Document) -> tuple[list[Part], list[Paragraph]]:
         if not seen_body and current == 0 and _is_title(u.text):
             continue  # the report's title lines
         seen_body = True
-        if current in (2, 3, 4) and _TABLE_TEXT.search(u.text):
-            continue  # table text copied into the narrative: the tables stage reads it
+        if current in (2, 3, 4) and (_TABLE_TEXT.search(u.text) or not re.search(r"[。！？；]", u.text)):
+            continue  # table text (labels, cells) printed as lines: the tables stage reads it
         paragraphs.append(Paragraph(
             text=u.text, part=current, index=len(paragraphs), subsection=subsection,
-            prov=Provenance(start=u.start, end=u.start + len(u.text), page=u.page, bbox=u.bbox),
+            prov=Provenance(start=u.start, end=u.source_end, page=u.page, bbox=u.bbox), gaps=list(u.gaps or []),
         ))
     # Drop an empty preamble part.
     if len(parts) > 1 and parts[0].end == 0:
