@@ -117,6 +117,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # title, encoding, pages, …
     messages: list[Message] = field(default_factory=list)
+    printed_text: str | None = None  # the text as printed, when ``text`` is a converted twin (繁體)
 
     @property
     def tables(self) -> list[tuple[int, Block]]:
@@ -186,6 +187,7 @@ class Paragraph:
     subsection: str | None = None  # nearest （一）… heading inside the part
     label: str | None = None
     score: float | None = None
+    printed: str | None = None  # the paragraph as printed, when the report is read converted (繁體)
     # Source characters left out of ``text`` (line breaks a page put inside the paragraph):
     # (position in text, characters skipped there).  ``source_offset`` maps back.
     gaps: list[tuple[int, int]] = field(default_factory=list)
@@ -214,6 +216,7 @@ class Claim:
     paragraph: int | None = None
     prov: Provenance = field(default_factory=Provenance)
     confidence: float = 1.0
+    printed: str | None = None  # the words as printed, when the report is read converted (繁體)
 
     @property
     def approx(self) -> bool:

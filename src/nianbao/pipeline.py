@@ -90,5 +90,14 @@ def _analyse(doc, path: Path, result: ReportResult, settings: Settings) -> None:
     if settings.classify:
         sections.classify(result.paragraphs)
     result.claims = claims.extract_claims(result.paragraphs)
+    if doc.printed_text is not None:  # read converted (繁體): evidence quotes what was printed
+        _quote_printed(doc.printed_text, result)
     result.findings = reconcile.reconcile(result, config=settings.rules)
+
+
+def _quote_printed(printed: str, result: ReportResult) -> None:
+    for p in result.paragraphs:
+        p.printed = "".join(printed[p.source_offset(i)] for i in range(len(p.text)))
+    for c in result.claims:
+        c.printed = printed[c.prov.start:c.prov.end].replace("\n", "")
 

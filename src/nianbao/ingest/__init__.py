@@ -43,7 +43,9 @@ def load(path: str | Path, data: bytes | None = None, *, max_text_chars: int = M
     path = Path(path)
     if data is None:
         data = path.read_bytes()
-    doc = _load(path, data)
+    from .script import simplify
+
+    doc = simplify(_load(path, data))
     if len(doc.text) > max_text_chars:
         raise IngestError(
             f"the report's text is {len(doc.text):,} characters long, far more than any annual report "

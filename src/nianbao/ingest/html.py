@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..errors import IngestError
 from ..model import Block, Cell, Document, Provenance
+from .script import mark_converted, read_simplified
 from .textutil import check_textual, clean_inline, decode_bytes, looks_like_heading
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "select", "button", "svg", "template", "head")
@@ -37,6 +38,17 @@ def load_html(path: Path, data: bytes) -> Document:
     check_textual(text)
     # lxml refuses str input that still declares an encoding.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    simplified = read_simplified(text)
+    if simplified is text:
+        return _parse(path, text, encoding)
+    # A 繁體 page: read the simplified twin, keep the printed text (same length, character for character).
+    doc = _parse(path, simplified, encoding)
+    mark_converted(doc, _parse(path, text, encoding, read_simplified).text)
+    return doc
+
+
+def _parse(path: Path, text: str, encoding: str, words=lambda t: t) -> Document:
+    """The Document of a page; ``words`` maps its text to the wording the body markers use."""
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
@@ -61,7 +73,7 @@ def load_html(path: Path, data: bytes) -> Document:
         if el.getparent() is not None:
             el.drop_tree()
 
-    body = _find_body(root)
+    body = _find_body(root, words)
     if body is None:
         raise IngestError("the page holds no text (empty HTML body)")
     builder = _Builder(doc)
@@ -86,7 +98,7 @@ def _remove_keep_tail(el) -> None:
     parent.remove(el)
 
 
-def _find_body(root):
+def _find_body(root, words=lambda t: t):
     """The smallest element holding (almost) all of the body markers."""
     body = root.find("body")
     if body is None:
@@ -98,6 +110,7 @@ def _find_body(root):
         txt = "".join(el.xpath(".//text()[not(ancestor::a)]"))
         if len(txt) < 200:
             continue
+        txt = words(txt)
         score = sum(1 for w in _BODY_MARKERS if w in txt)
         scores[el] = (score, len(txt))
         best_score = max(best_score, score)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ..model import Block, Cell, Document, Provenance
+from .script import mark_converted, read_simplified
 from .textutil import check_textual, decode_bytes, looks_like_heading
 
 _TABLE_LINE = re.compile(r"\t|\|")
@@ -23,7 +24,9 @@ def load_txt(path: Path, data: bytes) -> Document:
     text, encoding = decode_bytes(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     check_textual(text)
+    printed, text = text, read_simplified(text)
     doc = Document(source=str(path), format="txt", text=text, meta={"encoding": encoding})
+    mark_converted(doc, printed)
 
     body_start = 0
     rule = _HEADER_RULE.search(text[:3000])

@@ -1,0 +1,90 @@
+"""Reports printed in traditional characters (繁體), read through their simplified twin.
+
+Some portals serve their pages in traditional characters (a 繁體 button that converts
+the page).  Every later stage matches simplified wording (row labels, headings, cue
+words), so the Document's text is converted with OpenCC's t2s character dictionary, one
+character for one, so every offset still points at the printed text, which the
+Document keeps in ``printed_text`` for evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..model import Document
+
+# A text is traditional when this share of its Chinese characters changes under t2s
+# (simplified text changes almost none: a few characters are shared spellings).
+TRADITIONAL_SHARE = 0.03
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _char_map() -> dict[int, str]:
+    import importlib.resources
+
+    text = (importlib.resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    table: dict[int, str] = {}
+    for line in text.splitlines():
+        trad, _, simp = line.partition("\t")
+        first = simp.split(" ")[0]
+        if len(trad) == 1 and len(first) == 1:
+            table[ord(trad)] = first
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """``text`` in simplified characters, of exactly the same length."""
+    return text.translate(_char_map())
+
+
+def is_traditional(text: str) -> bool:
+    sample = "".join(_CJK.findall(text[:50_000]))
+    if len(sample) < 50:
+        return False
+    changed = sum(a != b for a, b in zip(sample, sample.translate(_char_map())))
+    return changed >= TRADITIONAL_SHARE * len(sample)
+
+
+def read_simplified(text: str) -> str:
+    """The text to read: ``text`` itself, or its simplified twin when it is printed in 繁體."""
+    return to_simplified(text) if is_traditional(text) else text
+
+
+def mark_converted(doc: Document, printed: str) -> None:
+    """Record that ``doc`` was read converted: keep what was printed, say so."""
+    if printed == doc.text or len(printed) != len(doc.text):
+        return
+    doc.printed_text = printed
+    doc.meta["script"] = "traditional"
+    doc.messages.append(doc_message())
+
+
+def simplify(doc: Document) -> Document:
+    """Convert a traditional-character Document in place (text, blocks, cells, metadata), for the
+    formats read without a text step of their own (PDF, DOCX); the printed text stays in
+    ``doc.printed_text``, character for character."""
+    if doc.printed_text is not None or not is_traditional(doc.text):
+        return doc
+    doc.printed_text = doc.text
+    doc.text = to_simplified(doc.text)
+    for block in doc.blocks:
+        block.text = to_simplified(block.text)
+        for row in block.rows or []:
+            for cell in row:
+                cell.text = to_simplified(cell.text)
+    for key in ("title", "article_title", "标题", "发布机构"):
+        if isinstance(doc.meta.get(key), str):
+            doc.meta[key] = to_simplified(doc.meta[key])
+    doc.meta["script"] = "traditional"
+    doc.messages.append(doc_message())
+    return doc
+
+
+def doc_message():
+    from ..model import Message
+
+    return Message("info", "traditional-script",
+                   "the report is printed in traditional characters (繁體): it is read in simplified characters, "
+                   "and its evidence quotes the printed text")
