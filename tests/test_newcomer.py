@@ -186,3 +186,50 @@ def test_findings_come_in_report_order_whatever_order_they_were_found_in(monkeyp
         monkeypatch.setattr(reconcile.arithmetic, "_analyse", lambda ctx: list(reversed(analysis(ctx))))
         assert [(f.code, f.cells) for f in reconcile.reconcile(result)] == expected
         monkeypatch.undo()
+
+
+def _report_with_t3_as_a_picture(tmp_path: Path) -> Path:
+    """pingtan-2023 as published, but with T3 pasted as a picture (as some agencies do)."""
+    import re
+
+    html = (SAMPLES / "pingtan-2023-html" / "source.html").read_text(encoding="utf-8")
+    tables = [m for m in re.finditer(r"<table\b.*?</table>", html, flags=re.S | re.I)]
+    t3 = next(m for m in tables if "本年新收" in m.group(0))
+    page = tmp_path / "t3-picture.html"
+    page.write_text(html[: t3.start()] + '<p><img src="t3.png" alt=""></p>' + html[t3.end():], encoding="utf-8")
+    return page
+
+
+def test_a_report_whose_table_could_not_be_read_is_never_a_silent_pass(tmp_path: Path):
+    page = _report_with_t3_as_a_picture(tmp_path)
+    res = runner.invoke(app, ["check", "--json", str(page)])
+    assert res.exit_code == 2
+    data = json.loads(res.stdout)
+    assert data["status"] == "partial" and data["table_status"]["T3"] == "unreadable"
+    assert any(m["code"] == "tables-not-read" and "T3" in m["text"] for m in data["messages"])
+    assert not any(f["code"] == "NB301" for f in data["findings"])  # the report has its T3: not "missing"
+    # In a corpus run: its own status in the store, counted by summary, exit status 2.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "t3-picture.html").write_bytes(page.read_bytes())
+    (folder / "seed.txt").write_bytes(SEED.read_bytes())
+    db = tmp_path / "s.duckdb"
+    ran = runner.invoke(app, ["run", str(folder), "--store", str(db), "--workers", "1", "--no-progress"])
+    assert ran.exit_code == 2, ran.output
+    with Store(db, read_only=True) as store:
+        statuses = {Path(r["path"]).name: r["status"] for r in store.reports()}
+    assert statuses == {"t3-picture.html": "partial", "seed.txt": "ok"}
+    summary = runner.invoke(app, ["summary", "--store", str(db)])
+    assert "1 report: tables not read" in summary.output
+
+
+def test_a_report_that_lacks_a_table_gets_nb301_not_an_error(tmp_path: Path):
+    import re
+
+    html = (SAMPLES / "pingtan-2023-html" / "source.html").read_text(encoding="utf-8")
+    t4 = next(m for m in re.finditer(r"<table\b.*?</table>", html, flags=re.S | re.I) if "结果维持" in m.group(0))
+    page = tmp_path / "no-t4.html"
+    page.write_text(html[: t4.start()] + html[t4.end():], encoding="utf-8")
+    result = json.loads(runner.invoke(app, ["check", "--json", str(page)]).stdout)
+    assert result["status"] == "ok" and result["table_status"]["T4"] == "absent"
+    assert [f["code"] for f in result["findings"] if f["family"] == "missing"] == ["NB301"]

@@ -134,7 +134,9 @@ def _print_findings(data) -> None:
     for status, what in (("partial", "tables not read"), ("error", "not read"), ("timeout", "stopped at the time limit"),
                          ("crashed", "crashed a worker")):
         if statuses.get(status):
-            out.print(f"[red]{statuses[status]} reports: {what}[/] (SELECT path, error FROM reports WHERE status = '{status}')")
+            n = statuses[status]
+            out.print(f"[red]{n} report{'s' if n != 1 else ''}: {what}[/] "
+                      f"(SELECT path, error FROM reports WHERE status = '{status}')")
     rank = {"error": 0, "warning": 1, "info": 2}
     last = None
     for f in sorted(data.findings, key=lambda f: (f["path"] or "", rank.get(f["severity"], 3), f["code"])):

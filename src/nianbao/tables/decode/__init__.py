@@ -429,7 +429,12 @@ def _decode_t3(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
             ctx.warn("flattened-no-figures", "T3: its row labels are printed but no figures after them; T3 is not checked.")
         return
     if not sol.picks:
-        ctx.warn("flattened-unsolved", "T3 could not be decoded (the solver found no reading in time); check the table text.")
+        if sol.timed_out:
+            ctx.warn("flattened-time-budget",
+                     f"T3: the search for the readings that fit stopped at its time budget ({ctx.seconds:g} s) before "
+                     "finding one; T3 is not read (raise [tables] decode_seconds to search longer).")
+        else:
+            ctx.warn("flattened-unsolved", "T3 could not be decoded (the solver found no reading); check the table text.")
         return
     _report_assumptions(ctx, "T3", rows.choices, sol, rows.runs, style)
     row_totals = [c.row for c in rows.choices if group_violations(c.splits[sol.picks[0][c.row]], T3_SHAPE)]

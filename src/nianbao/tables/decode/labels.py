@@ -143,10 +143,15 @@ def find_labels(text: str, specs: list[LabelSpec], start: int, end: int, stops: 
         label_start, optional = _label_start(text, m.start(), spec.item, cursor)
         found.append(FoundLabel(spec, label_start, m.start(), m.end(), optional))
         cursor = m.end()
-    for offset, (at, spec) in enumerate(missing):
-        match = _by_similarity(text, spec, found, at + offset, start, end)
+    inserted = 0
+    for at, spec in missing:
+        pos = at + inserted
+        if pos >= len(found):
+            continue  # no row found after it (a text cut off mid-table): nothing to place it between
+        match = _by_similarity(text, spec, found, pos, start, end)
         if match is not None:
-            found.insert(at + offset, match)
+            found.insert(pos, match)
+            inserted += 1
     if stops:
         for m in re.finditer(stops, text[start:end]):
             s = start + m.start()

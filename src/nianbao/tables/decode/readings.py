@@ -271,12 +271,17 @@ def line_readings(
     if not keeping and shape.groups:
         keeping, done = _walk_lines(tokens, shape, merged, lost_cost, forced + MAX_JOINS, keep_sums=True,
                                     max_cost=None, limit=limit)
+    # The row as printed, in case the report printed it wrong: only the readings that assume least
+    # (searched cost by cost, so a long row with many ways to fill it does not list them all).
     fill = max(0, len(shape.columns) - len(tokens)) * max(EXTRA_COST, lost_cost)
-    literal, done_literal = _walk_lines(tokens, shape, merged, lost_cost, forced, keep_sums=False, max_cost=fill,
-                                        limit=limit)
-    if literal:  # the row as printed: only the readings that assume least
-        least = min(r.cost for r in literal)
-        literal = [r for r in literal if r.cost == least]
+    literal, done_literal = [], True
+    for ceiling in sorted({0, *range(EXTRA_COST, fill + 1, EXTRA_COST), fill}):
+        literal, done_literal = _walk_lines(tokens, shape, merged, lost_cost, forced, keep_sums=False,
+                                            max_cost=ceiling, limit=limit)
+        if literal:
+            least = min(r.cost for r in literal)
+            literal = [r for r in literal if r.cost == least]
+            break
     best: dict[tuple, Reading] = {}
     for r in keeping + literal:
         key = tuple(p.value for p in r.split)

@@ -113,6 +113,8 @@ def solve_joint(
     first solution, which large models need to get going.  ``deadline``
     (``time.monotonic()`` value) bounds the whole search.
     """
+    if _past(deadline):
+        return Solution(timed_out=True)  # the budget went on reading the rows
     model = cp_model.CpModel()
     choose: dict[str, list[cp_model.IntVar]] = {}
     cell: dict[str, cp_model.LinearExprT] = {}
