@@ -95,7 +95,10 @@ class ReportScore:
     cells_total: int = 0
     cells_correct: int = 0
     cells_wrong: list[tuple[str, Any, Any]] = field(default_factory=list)
-    cells_ambiguous: int = 0
+    cells_ambiguous: int = 0  # gold cells the tool left open (several candidates)
+    cells_misread: int = 0  # gold cells the tool gave a certain value that is not gold's
+    cells_undetermined: int = 0  # gold's undetermined_cells: left out of the accuracy
+    cells_undetermined_agree: int = 0  # … of which the tool's value (or one of its candidates) is gold's reading
     blank: PRCounts = field(default_factory=PRCounts)
     claims: PRCounts = field(default_factory=PRCounts)
     claim_errors: dict[str, list] = field(default_factory=dict)
@@ -112,21 +115,32 @@ def _norm_text(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def score_report(name: str, result: ReportResult, gold: dict[str, Any], layout: str = "") -> ReportScore:
+def score_report(name: str, result: ReportResult, gold: dict[str, Any], layout: str = "",
+                 complete: bool = True) -> ReportScore:
     d = result.to_dict()
     score = ReportScore(name=name, layout=layout or result.layout)
-    # Tables.
+    undetermined = set(gold.get("undetermined_cells", []))
+    # Tables: exact match over gold's keys; cells gold could not determine by reading are counted apart.
     for table, values in (gold.get("tables") or {}).items():
         got = d["tables"].get(table, {})
         for key, want in values.items():
-            score.cells_total += 1
             have = got.get(key)
+            fig = result.figure(f"{table}.{key}")
+            open_ = fig is not None and fig.value is None and bool(fig.candidates)
+            if f"{table}.{key}" in undetermined:
+                score.cells_undetermined += 1
+                agree = (have is not None and _num(have) == _num(want)) or (
+                    open_ and _num(want) in [_num(v) for v in fig.candidates])
+                score.cells_undetermined_agree += int(agree)
+                continue
+            score.cells_total += 1
             if have is not None and _num(have) == _num(want):
                 score.cells_correct += 1
             else:
-                fig = result.figure(f"{table}.{key}")
-                if fig is not None and fig.value is None and fig.candidates:
+                if open_:
                     score.cells_ambiguous += 1
+                elif have is not None:
+                    score.cells_misread += 1
                 score.cells_wrong.append((f"{table}.{key}", want, have))
     score.blank = _multiset_pr(d["blank_cells"], gold.get("blank_cells", []))
     # Claims: (metric, value) pairs; "other" figures link to nothing and are not scored.
@@ -139,7 +153,7 @@ def score_report(name: str, result: ReportResult, gold: dict[str, Any], layout: 
         "missed": sorted((Counter(want) - Counter(pred)).elements(), key=str),
     }
     # Findings: family + cell set (finer gold rule names mapped to their family).
-    for fam, c in finding_counts(d["findings"], gold.get("findings", [])).items():
+    for fam, c in finding_counts(d["findings"], gold.get("findings", []), complete=complete).items():
         score.findings[fam] = PRCounts(c["tp"], c["fp"], c["fn"])
     # Paragraphs.
     paras = d["paragraphs"]
@@ -194,7 +208,9 @@ class Summary:
                     "name": r.name,
                     "layout": r.layout,
                     "cells": {"total": r.cells_total, "correct": r.cells_correct, "accuracy": r.cell_accuracy,
-                              "ambiguous": r.cells_ambiguous, "wrong": r.cells_wrong[:50]},
+                              "ambiguous": r.cells_ambiguous, "misread": r.cells_misread,
+                              "undetermined": r.cells_undetermined,
+                              "undetermined_agree": r.cells_undetermined_agree, "wrong": r.cells_wrong[:50]},
                     "claims": r.claims.as_dict(),
                     "claim_errors": r.claim_errors,
                     "findings": {k: v.as_dict() for k, v in r.findings.items()},
@@ -203,7 +219,11 @@ class Summary:
                 for r in self.reports
             ],
             "cells": {"total": cells_total, "correct": cells_correct,
-                      "accuracy": cells_correct / cells_total if cells_total else None},
+                      "accuracy": cells_correct / cells_total if cells_total else None,
+                      "ambiguous": sum(r.cells_ambiguous for r in self.reports),
+                      "misread": sum(r.cells_misread for r in self.reports),
+                      "undetermined": sum(r.cells_undetermined for r in self.reports),
+                      "undetermined_agree": sum(r.cells_undetermined_agree for r in self.reports)},
             "claims": claims.as_dict(),
             "findings": {"all": all_findings.as_dict(), **{k: v.as_dict() for k, v in findings.items()}},
             "paragraphs": {"macro_f1": mf1, "per_label": per_label, "n": len(pairs)},
@@ -217,5 +237,5 @@ def evaluate_folders(folders: list[Path], checker: Checker) -> Summary:
         meta_path = folder / "meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
         result = checker(source_file(folder))
-        scores.append(score_report(folder.name, result, gold, meta.get("layout", "")))
+        scores.append(score_report(folder.name, result, gold, meta.get("layout", ""), meta.get("complete", True)))
     return Summary(scores)

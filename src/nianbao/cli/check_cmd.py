@@ -225,7 +225,9 @@ def evaluate(
     out.table(("report", "layout", "cells", "accuracy", "ambiguous", "claims P", "claims R", "findings P", "findings R"),
               rows, title="per report")
     c, cl, para = s["cells"], s["claims"], s["paragraphs"]
-    out.print(f"table cells: {c['correct']}/{c['total']} = {_fmt(c['accuracy'])}")
+    out.print(f"table cells: {c['correct']}/{c['total']} = {_fmt(c['accuracy'])} "
+              f"({c['ambiguous']} left open, {c['misread']} read wrong; {c['undetermined']} cells the gold could not "
+              f"determine left out, the tool agrees with {c['undetermined_agree']} of them)")
     out.print(f"claims (metric, value): precision {_fmt(cl['precision'])}  recall {_fmt(cl['recall'])}  "
               f"(tp {cl['tp']}, fp {cl['fp']}, fn {cl['fn']})")
     out.table(("family", "tp", "fp", "fn", "precision", "recall"),

@@ -46,19 +46,44 @@ def _as_key(f: Finding | dict[str, Any]) -> tuple[str, frozenset[str]]:
     return family, frozenset(f.get("cells", []))
 
 
-def finding_counts(predicted: Iterable[Finding | dict], gold: Iterable[dict]) -> dict[str, dict[str, int]]:
-    """tp/fp/fn per family: a finding matches a gold one when family and cell set agree."""
+def _severity(f: Finding | dict[str, Any]) -> str | None:
+    return f.severity if isinstance(f, Finding) else f.get("severity")
+
+
+def _matches(pred: tuple[str, frozenset[str]], gold: tuple[str, frozenset[str]]) -> bool:
+    """gold.md: same family, and (a gold finding naming cells) at least one of its cells named."""
+    return pred[0] == gold[0] and (not gold[1] or bool(pred[1] & gold[1]))
+
+
+def finding_counts(
+    predicted: Iterable[Finding | dict], gold: Iterable[dict], *, complete: bool = True
+) -> dict[str, dict[str, int]]:
+    """tp/fp/fn per family, as gold.md scores them: a finding matches a gold one of its family that
+    names no cells, or names at least one of its cells (cell-set equal matches are paired first).
+    ``info`` findings are notes, not scored; nor are ``missing`` findings when the report is only part
+    of a page (``complete`` False)."""
+    scored = [_as_key(p) for p in predicted if _severity(p) != "info"]
+    if not complete:
+        scored = [k for k in scored if k[0] != "missing"]
+    golds = [_as_key(g) for g in gold if complete or _as_key(g)[0] != "missing"]
     counts: dict[str, dict[str, int]] = {}
-    unmatched = [_as_key(g) for g in gold]
-    for key in (_as_key(p) for p in predicted):
-        c = counts.setdefault(key[0], {"tp": 0, "fp": 0, "fn": 0})
-        if key in unmatched:
-            unmatched.remove(key)
-            c["tp"] += 1
-        else:
-            c["fp"] += 1
-    for family, _ in unmatched:
-        counts.setdefault(family, {"tp": 0, "fp": 0, "fn": 0})["fn"] += 1
+    matched_pred: set[int] = set()
+    matched_gold: set[int] = set()
+    for exact in (True, False):
+        for gi, g in enumerate(golds):
+            if gi in matched_gold:
+                continue
+            for pi, p in enumerate(scored):
+                if pi not in matched_pred and (p == g if exact else _matches(p, g)):
+                    matched_pred.add(pi)
+                    matched_gold.add(gi)
+                    break
+    for pi, (family, _) in enumerate(scored):
+        c = counts.setdefault(family, {"tp": 0, "fp": 0, "fn": 0})
+        c["tp" if pi in matched_pred else "fp"] += 1
+    for gi, (family, _) in enumerate(golds):
+        if gi not in matched_gold:
+            counts.setdefault(family, {"tp": 0, "fp": 0, "fn": 0})["fn"] += 1
     return counts
 
 
