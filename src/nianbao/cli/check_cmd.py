@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from ..model import ReportResult
 from .common import (
     CONFIG_HELP, EXIT_FILE_ERRORS, EXIT_FINDINGS, EXIT_OK, FORCE_HELP, load_settings, refuse_overwrite,

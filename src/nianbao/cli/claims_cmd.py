@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from . import app
+from .app import app
 from .lines import input_lines
 from ..model import Claim, Paragraph, Provenance
 

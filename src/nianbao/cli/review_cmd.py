@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from .common import FORCE_HELP, refuse_overwrite
 
 decisions_app = typer.Typer(help="Review decisions stored by `nianbao review`.", no_args_is_help=True)

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from .common import CONFIG_HELP, load_settings
 from .output import err, escape, out
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from ..errors import NianbaoError
 from .common import CONFIG_HELP, EXIT_FILE_ERRORS, EXIT_FINDINGS, EXIT_OK, FORCE_HELP, load_settings, refuse_overwrite, stop_on
 from .output import err, escape, out

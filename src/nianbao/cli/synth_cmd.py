@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from . import app
+from .app import app
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)

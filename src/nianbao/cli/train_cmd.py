@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from .lines import input_lines
 
 

@@ -18,7 +18,8 @@ import pypdfium2.raw as pdfium_c
 from ..errors import IngestError
 from ..model import Block, Document, Message, Provenance
 from .pdf_ocr import OcrOptions, is_image_only, read_scanned_pages
-from .pdf_tables import RawTable, adopt_orphan_rows, join_continued, read_tables, table_pages, table_text, to_grid
+from .pdf_raw import RawTable
+from .pdf_tables import adopt_orphan_rows, join_continued, read_tables, table_pages, table_text, to_grid
 from .pdf_text import (
     Line,
     Margins,

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..model import Cell, Provenance
 from .charfix import fix_chars
+from .pdf_raw import RawCell, RawTable
 from .pdf_text import RULED_PATHS, BBox, Char, Line, PageText, group_lines
 
 log = logging.getLogger(__name__)
@@ -71,40 +72,6 @@ def _opens_with_table(page: PageText, lines: list[Line]) -> bool:
     first_row = [ln for ln in lines if ln.top < top.bottom and ln.bottom > top.top]
     first = re.sub(r"\s", "", "".join(ln.text for ln in first_row))
     return len(first_row) >= 2 or sum(ch.isdigit() for ch in first) >= 0.4 * len(first) or any(m in first for m in TABLE_MARKERS)
-
-
-@dataclass
-class RawCell:
-    """A cell as printed (spans merged), with its text."""
-
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    text: str
-    page: int
-    pos: tuple[int, int] | None = None  # (row, col) when the reader placed the cell itself
-    conf: float | None = None  # OCR pages: the lowest probability of the cell's characters (None: text layer)
-
-
-@dataclass
-class RawTable:
-    """One printed table, possibly in several parts (one part per page)."""
-
-    parts: list[list[RawCell]]
-    pages: list[int]
-    bboxes: list[BBox]
-    flavor: str
-    label_cols: list[int] | None = None  # per part, for tables placed by position (pdf_textgrid)
-    figure_cols: list[list[float]] | None = None  # x ranges of the figure columns (pdf_textgrid)
-
-    @property
-    def page(self) -> int:
-        return self.pages[0]
-
-    @property
-    def bbox(self) -> BBox:
-        return self.bboxes[0]
 
 
 def clean_cell_text(text: str) -> str:

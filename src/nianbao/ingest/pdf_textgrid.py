@@ -24,7 +24,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from .pdf_tables import RawCell, RawTable
+from .pdf_raw import RawCell, RawTable
 from .pdf_text import PART_HEADING, Char, Line, PageText, group_lines
 
 _FIGURE_CHARS = set("0123456789.,，-—–/％%")
