@@ -25,5 +25,5 @@ def test_summary_prints_findings_of_the_store(tmp_path: Path):
     assert res.exit_code == 0, res.output
     assert "2 reports (2 ok)" in res.output
     assert "p2020.html" in res.output and "NB103" in res.output
-    assert "(expected 26, found 20)" in res.output
+    assert "NB103 error T3.handled_total.natural: expected 26, found 20 — " in res.output
     assert "seed.txt" not in res.output  # the seed has no findings

@@ -40,7 +40,8 @@ def test_piped_check_prints_each_finding_on_one_whole_line():
     assert len(nb103) == 2
     # The message, its figures and its cell are on the finding's own line, never wrapped at 80 columns.
     assert all("请核对" not in ln or "NB" in ln for ln in lines)
-    assert any(ln.rstrip().endswith("T3.handled_total.natural") and "(expected 26, found 20)" in ln for ln in nb103)
+    assert any("NB103 error T3.handled_total.natural: expected 26, found 20 — " in ln and ln.rstrip().endswith("。")
+               for ln in nb103)
     assert max(len(ln) for ln in lines) > 80  # whole lines, not cut to the default console width
     assert not any(set(ln.strip()) <= set("─") and ln.strip() for ln in lines)  # no rules drawn across a pipe
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .claims.evaluate import score_claims
-from .model import ReportResult
+from .model import ReportResult, plain_number
 from .reconcile.evaluate import finding_counts
 
 Checker = Callable[[Path], ReportResult]
@@ -80,12 +80,7 @@ def _multiset_pr(pred: list[Any], gold: list[Any]) -> PRCounts:
     return PRCounts(tp, sum(p.values()) - tp, sum(g.values()) - tp)
 
 
-def _num(v: Any) -> Any:
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, float):
-        return round(v, 6)
-    return v
+_num = plain_number
 
 
 @dataclass

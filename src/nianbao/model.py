@@ -17,7 +17,26 @@ SCHEMA_VERSION = "1.0"
 
 BlockKind = Literal["heading", "paragraph", "table"]
 Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")  # most severe first
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 Layout = Literal["2021", "2019", "legacy", "unknown"]
+
+
+def plain_number(x: Any) -> Any:
+    """A figure as data: integers stay integers (20, not 20.0), other floats to 6 places."""
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    if isinstance(x, float):
+        return round(x, 6)
+    return x
+
+
+def format_number(x: float | int | None, missing: str = "?") -> str:
+    """A figure as a reader writes it ("20", "5949.088667"); ``missing`` for no value."""
+    x = plain_number(x)
+    if x is None:
+        return missing
+    return f"{x:g}" if isinstance(x, float) else str(x)
 
 FAMILIES = (
     "t3_balance",
@@ -145,7 +164,9 @@ class Figure:
         return f"{self.table}.{self.key}"
 
     def __str__(self) -> str:
-        return f"{self.ref} = {self.value}" + (f", {self.prov}" if self.prov != Provenance() else "")
+        value = format_number(self.value) if self.value is not None or not self.candidates else (
+            "/".join(format_number(v) for v in self.candidates) + " (not settled)")
+        return f"{self.ref} = {value}" + (f", {self.prov}" if self.prov != Provenance() else "")
 
 
 @dataclass
@@ -166,6 +187,22 @@ class CanonicalTable:
 
     def values(self) -> dict[str, float | int | None]:
         return {k: f.value for k, f in self.figures.items()}
+
+    def __str__(self) -> str:
+        """The table as a small grid: a line per row, a column per canonical column ('?' open)."""
+        rows: dict[str, dict[str, str]] = {}
+        columns: list[str] = []
+        for key, fig in self.figures.items():
+            row, _, col = key.rpartition(".")
+            rows.setdefault(row or key, {})[col] = format_number(fig.value) + ("*" if fig.blank else "")
+            if col not in columns:
+                columns.append(col)
+        width = max([len(r) for r in rows] + [4])
+        lines = [f"{self.name} ({self.layout}, {self.method}; * = printed blank, ? = not settled)",
+                 " " * width + " " + " ".join(f"{c:>10}" for c in columns)]
+        for row, cells in rows.items():
+            lines.append(f"{row:<{width}} " + " ".join(f"{cells.get(c, ''):>10}" for c in columns))
+        return "\n".join(lines)
 
 
 @dataclass
@@ -222,6 +259,10 @@ class Claim:
     def approx(self) -> bool:
         return self.qualifier != "exact"
 
+    def __str__(self) -> str:
+        """``T3.new_received.total = 1 「收到政府信息公开申请1件」``."""
+        return f"{self.metric} = {format_number(self.value)}{' (approx)' if self.approx else ''} 「{self.printed or self.text}」"
+
 
 @dataclass
 class Finding:
@@ -237,6 +278,14 @@ class Finding:
     cells: list[str] = field(default_factory=list)  # canonical refs, e.g. "T3.granted.total"
     claims: list[int] = field(default_factory=list)  # indices into ReportResult.claims
     evidence: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """The one line a reviewer reads: ``NB103 error T3.handled_total.natural: expected 26, found 20 — …``."""
+        about = ", ".join(self.cells) or self.family
+        figures = ""
+        if self.expected is not None or self.found is not None:
+            figures = f"expected {format_number(self.expected)}, found {format_number(self.found)} — "
+        return f"{self.code} {self.severity} {about}: {figures}{self.message}"
 
 
 @dataclass

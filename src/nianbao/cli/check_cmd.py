@@ -86,7 +86,7 @@ def _print_summary(r: ReportResult) -> None:
     )
     for c in r.claims:
         if c.metric != "other":
-            out.print(f"  claim {escape(c.metric)} = {c.value}{' (approx)' if c.approx else ''}  「{escape(c.text)}」")
+            out.print(f"  claim {escape(str(c))}")
     for m in r.messages:
         style = _SEVERITY_STYLE.get(m.level, "")
         out.print(f"[{style}]{m.level}:[/] {escape(m.text)}")
@@ -95,13 +95,13 @@ def _print_summary(r: ReportResult) -> None:
         return
     out.print(f"[bold]{len(r.findings)} finding(s)[/]")
     for f in r.findings:
-        figures = ""
-        if f.expected is not None or f.found is not None:
-            figures = f"  [dim](expected {f.expected}, found {f.found})[/]"
-        cells = f"  [dim]{', '.join(f.cells)}[/]" if f.cells else ""
-        out.print(
-            f"  [{_SEVERITY_STYLE.get(f.severity, '')}]{f.code} {f.severity}[/] {f.family}: {escape(f.message)}{figures}{cells}"
-        )
+        out.print(finding_line(f))
+
+
+def finding_line(f, source: str | None = None) -> str:
+    """A finding as printed on the terminal: its own one line, the code coloured by severity."""
+    where = f"  [dim]{escape(source)}[/]" if source else ""
+    return f"  [{_SEVERITY_STYLE.get(f.severity, '')}]{f.code} {f.severity}[/]{escape(str(f)[len(f.code) + len(f.severity) + 1:])}{where}"
 
 
 @app.command()
@@ -146,8 +146,7 @@ def check(
     if corpus_findings and not as_json:
         out.heading("across reports")
         for source, f in corpus_findings:
-            out.print(f"  [{_SEVERITY_STYLE.get(f.severity, '')}]{f.code} {f.severity}[/] {f.family}: "
-                      f"{escape(f.message)}  [dim]{escape(source)}[/]")
+            out.print(finding_line(f, source))
     if csv_path:
         report.findings_to_csv(results, csv_path, corpus_findings=corpus_findings)
     if html_path:

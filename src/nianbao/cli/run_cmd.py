@@ -128,6 +128,10 @@ def _print_findings(data) -> None:
     """Findings of the store on the terminal, report by report, most severe first."""
     from collections import Counter
 
+    from ..model import SEVERITY_ORDER
+
+    from .check_cmd import finding_line
+
     statuses = Counter(r["status"] for r in data.reports)
     out.print(f"[bold]{len(data.reports)} reports[/] ({', '.join(f'{n} {s}' for s, n in statuses.items())}), "
               f"[bold]{len(data.findings)} findings[/]")
@@ -137,16 +141,22 @@ def _print_findings(data) -> None:
             n = statuses[status]
             out.print(f"[red]{n} report{'s' if n != 1 else ''}: {what}[/] "
                       f"(SELECT path, error FROM reports WHERE status = '{status}')")
-    rank = {"error": 0, "warning": 1, "info": 2}
     last = None
-    for f in sorted(data.findings, key=lambda f: (f["path"] or "", rank.get(f["severity"], 3), f["code"])):
+    for f in sorted(data.findings, key=lambda f: (f["path"] or "", SEVERITY_ORDER.get(f["severity"], len(SEVERITY_ORDER)), f["code"])):
         if f["path"] != last:
             last = f["path"]
             out.print(f"\n[bold]{escape(str(f['path']))}[/]  {escape(str(f['agency'] or '?'))} {f['year'] or ''}")
-        style = {"error": "bold red", "warning": "yellow"}.get(f["severity"], "cyan")
-        figures = "" if f.get("expected") is None else f"  [dim](expected {_n(f['expected'])}, found {_n(f['found'])})[/]"
-        out.print(f"  [{style}]{f['code']} {f['severity']}[/] {f['family']}: {escape(f['message'])}{figures}")
+        out.print(finding_line(_finding(f)))
 
 
-def _n(x):
-    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+def _finding(row: dict):
+    """A stored finding row as the Finding it was, so it prints the way `check` prints it."""
+    import json
+
+    from ..model import Finding
+
+    cells = row.get("cells")
+    return Finding(code=row["code"], rule=row.get("rule") or "", family=row["family"], severity=row["severity"],
+                   message=row["message"], expected=row.get("expected"), found=row.get("found"),
+                   cells=json.loads(cells) if isinstance(cells, str) else list(cells or []))

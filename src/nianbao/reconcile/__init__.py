@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Mapping
 
-from ..model import Finding, Message, ReportResult
+from ..model import SEVERITY_ORDER, Finding, Message, ReportResult
 from .agency import normalise_agency
 from .config import Config, ConfigError, as_config, load_config
 from .context import CorpusContext, RuleContext
@@ -33,7 +33,6 @@ __all__ = [
     "rule",
 ]
 
-_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 ConfigLike = Config | Mapping[str, Any] | str | None
 
 
@@ -62,7 +61,7 @@ def finding_order(layout: str):
 
     def key(f: Finding):
         cells = tuple(position.get(c, len(position)) for c in f.cells)
-        return (_SEVERITY_ORDER.get(f.severity, 3), f.code, cells, tuple(f.claims), f.message)
+        return (SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)), f.code, cells, tuple(f.claims), f.message)
 
     return key
 

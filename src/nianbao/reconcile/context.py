@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Iterable
 
-from ..model import Claim, Figure, Finding, Paragraph, ReportResult
+from ..model import Claim, Figure, Finding, Paragraph, ReportResult, format_number, plain_number
 from ..tables.schema import resolve_metric
 from .config import Config
 from .registry import Rule
@@ -215,16 +215,9 @@ class CorpusContext(_FindingMaker):
         )
 
 
-def _plain(x: float | int | None) -> float | int | None:
-    """Integers stay integers in messages and JSON (20, not 20.0)."""
-    if isinstance(x, float) and x.is_integer():
-        return int(x)
-    if isinstance(x, float):
-        return round(x, 6)
-    return x
+_plain = plain_number
 
 
 def fmt(x: float | int | None) -> str:
-    """A figure as a reader writes it."""
-    x = _plain(x)
-    return "空" if x is None else f"{x:g}" if isinstance(x, float) else str(x)
+    """A figure as a reader of the report writes it (空 when there is none)."""
+    return format_number(x, missing="空")

@@ -18,16 +18,13 @@ any other report.
 
 from __future__ import annotations
 
-from ..model import CanonicalTable, Message
+from ..model import CanonicalTable, Message, format_number, plain_number
 from . import schema
 
 CONFIDENT = 0.9  # recogniser probability of a figure's least certain character
 
 
-def _fmt(v: float | int | None) -> str:
-    if v is None:
-        return "?"
-    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+_fmt = format_number
 
 
 def _one_char_apart(a: str, b: str) -> bool:
@@ -75,7 +72,7 @@ def settle_ocr_figures(tables: dict[str, CanonicalTable], layout: str) -> list[M
             continue
         read = fig.value
         if outcome == "corrected":
-            fig.value = int(value) if float(value).is_integer() else value
+            fig.value = plain_number(value)
             messages.append(Message(
                 "warning", "ocr-corrected",
                 f"{ref}: OCR read 「{fig.raw}」 (confidence {fig.confidence:.2f}), but {len(implied)} table equations "
