@@ -36,7 +36,7 @@ def format_number(x: float | int | None, missing: str = "?") -> str:
     x = plain_number(x)
     if x is None:
         return missing
-    return f"{x:g}" if isinstance(x, float) else str(x)
+    return f"{x:.6f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
 
 FAMILIES = (
     "t3_balance",
