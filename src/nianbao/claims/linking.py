@@ -309,7 +309,8 @@ class Linker:
                 return self._t2(m, cue, further)
             if label == "PROACTIVE":
                 should = self.text[max(0, cue.start - 1):cue.start] == "应"  # "其他应主动公开的信息": a category
-                category = "类" in self.text[cue.end:m.start]  # "主动公开…行政权力运行类信息47条"
+                # "主动公开…行政权力运行类信息47条" is a category; "各类政府信息11543件" the total
+                category = bool(re.search(r"(?<![各全])类(?:政府)?信息\s*$|(?<![各全])类\s*$", self.text[cue.end:m.start]))
                 if subset or should or category or m.unit not in PROACTIVE_UNITS:
                     return Link([OTHER], cue, confidence=0.7)
                 return Link(["proactive_total"], cue, confidence=0.9, proactive=3)
@@ -468,7 +469,9 @@ class Linker:
         return self.text[m.end:m.end + 6].lstrip(" ").startswith(("申请", "政府信息公开申请", "信息公开申请"))
 
     def _includes_carried(self, m: Mention) -> bool:
-        return bool(re.match(r"[，,]?\s*[（(]?\s*(含|包括|其中)上一?年度?(结转|转结)", self.text[m.end:m.end + 12]))
+        # "75件（含上年结转5件）", "70件申请（含上年结转…", "75件，含上年结转5件"
+        return bool(re.match(r"[^，,。；;（()]{0,10}?[，,]?\s*[（(]?\s*(含|包括|其中)上一?年度?(结转|转结)",
+                             self.text[m.end:m.end + 24]))
 
 
 _ZERO_T2_ROWS = {"LICENSING": "T2.licensing.decisions", "PUNISHMENT": "T2.punishment.decisions",
