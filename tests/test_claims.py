@@ -422,3 +422,9 @@ def test_list_sizes_and_every_one_are_not_counts():
     assert linked("本报告由总体情况、主动公开政府信息情况、因政府信息公开工作被申请行政复议和提起行政诉讼情况、"
                   "其他需要报告的事项等六个部分组成。") == []
     assert linked("认真审核公开的每一条信息。") == []
+
+
+def test_answers_to_proposals_made_public_are_not_the_proactive_total():
+    # putian-ptwgj-2021 (lines joined): 18 counts proposals' answers; the report's total is 132
+    text = "2021年我局共收到政协提案29件、建议12件，全部按时办结，办复率100%，共计主动公开18件，其他为依申请公开。"
+    assert linked(text) == []

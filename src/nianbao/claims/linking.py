@@ -311,7 +311,9 @@ class Linker:
                 should = self.text[max(0, cue.start - 1):cue.start] == "应"  # "其他应主动公开的信息": a category
                 # "主动公开…行政权力运行类信息47条" is a category; "各类政府信息11543件" the total
                 category = bool(re.search(r"(?<![各全])类(?:政府)?信息\s*$|(?<![各全])类\s*$", self.text[cue.end:m.start]))
-                if subset or should or category or m.unit not in PROACTIVE_UNITS:
+                # "收到政协提案29件、建议12件，……共计主动公开18件": the answers to proposals made public
+                proposals = any(c.text in ("建议", "提案") for c in self._cues_in(sentence_start, cue.start))
+                if subset or should or category or proposals or m.unit not in PROACTIVE_UNITS:
                     return Link([OTHER], cue, confidence=0.7)
                 return Link(["proactive_total"], cue, confidence=0.9, proactive=3)
             if label == "INTERPRETATION":
