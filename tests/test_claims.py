@@ -391,7 +391,12 @@ def test_total_including_carried_over_is_never_the_carried_over():
 
 
 def test_counts_of_another_offices_work_are_not_t3():
+    # no real sentence of these in the development data: the forms of the scope classes
     assert linked("协助市政府办公室答复政府信息公开申请3件。") == []
+    assert linked("全年办理涉税案件120件，收到政府信息公开申请3件。") == [("T3.new_received.total", 3)]
+    assert linked("受理涉税政府信息公开申请3件。") == [("T3.new_received.total", 3)]  # still a request
+    # putian-ptcg-2019 (lines joined): 12345 hotline work, not requests
+    assert linked("12345热线电话，认真办理各类便民服务诉求，2019年共受理12345转办件791件，办结率100%。") == []
 
 
 @pytest.mark.parametrize(

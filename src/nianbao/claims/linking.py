@@ -236,7 +236,7 @@ class Linker:
         return feats
 
     def _from_left(self, m: Mention, nearest_first: list[Cue], sentence_start: int) -> Link | None:
-        if any(c.label in ("BLOCK", "OTHER_SCOPE") for c in nearest_first) and not any(
+        if any(c.label == "BLOCK" or self._other_scope(c, nearest_first) for c in nearest_first) and not any(
             c.label in ("PROACTIVE", "INTERPRETATION", "PRESS") for c in nearest_first[:1]
         ):
             return Link([OTHER], confidence=0.7, notes=["a count of messages, suggestions, approvals or another office's work"])
@@ -443,6 +443,17 @@ class Linker:
         return any(c.label == "SUBSET" for c in self._sentence_left) or bool(
             _SUBSET_RE.search(self.text[self._left_lo:self._left_hi])
         )
+
+    @staticmethod
+    def _other_scope(cue: Cue, nearest_first: list[Cue]) -> bool:
+        """"协助…答复申请3件" is another office's work; "办理涉税案件12件" counts another thing,
+        but "受理涉税政府信息公开申请3件" is still a request (申请 between the cue and the figure)."""
+        if cue.label != "OTHER_SCOPE":
+            return False
+        if cue.text in ("协助", "协办"):
+            return True
+        closer = nearest_first[:nearest_first.index(cue)]
+        return not any(c.label in ("APPLICATION", "ON_REQUEST") for c in closer)
 
     def _request_context(self, m: Mention, verb: Cue) -> bool:
         """Whether a bare 办理/答复/办结 figure counts requests: 申请 is named in the sentence
