@@ -232,3 +232,30 @@ def test_a_zero_stated_in_words_is_one_finding_with_no_narrower_reading():
     found = [f for f in reconcile(r) if f.family == "narrative_vs_table"]
     assert [(f.code, f.severity) for f in found] == [("NB201", "error")]
     assert "T4.litigation_direct.corrected" in found[0].cells
+
+
+PTSZFBGS_2019_SHARES = (
+    "今年来,莆田市政府门户网站共发布信息约3.9万件,上传图片约600幅,主动公开莆田市人民政府、莆田市人民政府办公室文件277件,"
+    "其中:机构职能类信息21件,占7.5%;规范性文件类信息25件,占9%;规划计划类信息10件,占3.6%;重大建设项目类信息4件,占1.4%;"
+    "为民办实事类信息30件,占10.8%;社会保障类信息6件,占2.2%;城乡建设、环保类信息148件,占53.4%;科教文卫类信息2件,占0.7%;"
+    "安全生产、应急管理类信息4件,占1.4%;业务类信息27件,占9.7%,信息发布更趋于精准、规范。"
+)
+
+
+def test_shares_truncated_at_their_printed_decimals_are_right():
+    # putian-ptszfbgs-2019: 21 / 277 = 7.58% printed 7.5% (truncated), 30 / 277 = 10.83% printed 10.8%
+    assert codes(reconcile(narrative_result(PTSZFBGS_2019_SHARES, layout="2019")), "NB4") == []
+    planted = narrative_result(PTSZFBGS_2019_SHARES.replace("21件,占7.5%", "21件,占8.5%"), layout="2019")
+    [f] = [f for f in reconcile(planted) if f.code == "NB401"]
+    assert (f.found, f.expected) == (8.5, 7.6)
+
+
+def test_an_uncertain_t4_cell_backs_no_qualitative_finding():
+    # pingtan-2023's "行政复议案件2件，均获维持" (T4 复议 维持 1、纠正 1 planted) with 纠正 decoded two ways
+    r = result_from_gold(SAMPLES / "pingtan-2023-html")
+    r.tables["T4"].figures["review.upheld"].value = 1
+    r.tables["T4"].figures["review.corrected"].value = 1
+    r = with_claims_from(r, "行政复议案件2件，均获维持。")
+    assert "NB204" in codes(reconcile(r))
+    r.tables["T4"].figures["review.corrected"].candidates = [0, 1]
+    assert "NB204" not in codes(reconcile(r))

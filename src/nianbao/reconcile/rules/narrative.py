@@ -260,6 +260,8 @@ def qualitative_claim(ctx) -> Iterator[Finding]:
             for m, cells, meaning in _qualitative_checks(sentence, has_t3, has_t4):
                 if _stated_as_claim(ctx, para.index, m.group(0)):
                     continue  # "无败诉" read as a claim of 0: NB201 checks it, once
+                if any((f := ctx.figure(c)) is not None and f.candidates for c in cells):
+                    continue  # a cell decoded with more than one value backs no finding
                 nonzero = [c for c in cells if ctx.value(c)]
                 if not nonzero:
                     continue
