@@ -433,3 +433,9 @@ def test_answers_to_proposals_made_public_are_not_the_proactive_total():
     # putian-ptwgj-2021 (lines joined): 18 counts proposals' answers; the report's total is 132
     text = "2021年我局共收到政协提案29件、建议12件，全部按时办结，办复率100%，共计主动公开18件，其他为依申请公开。"
     assert linked(text) == []
+
+
+def test_parts_further_down_a_qizhong_list_are_parts_too():
+    # putian-ptszfbgs-2019 (lines joined): 55 is the whole, 11/8/36 its parts
+    text = "2019年共发布55篇政策解读稿,其中:文字解读11篇、图片解读8篇、领导访谈视频解读36篇。"
+    assert linked(text) == [("policy_interpretations", 55)]

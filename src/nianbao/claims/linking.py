@@ -360,6 +360,8 @@ class Linker:
                 before = self.text[max(0, m.start - 2):m.start]
                 if "对" in before and "政策" in self.text[m.end:cue.end]:
                     return Link(["policy_interpretations"], cue, confidence=0.75)
+                if "PUBLISH" in labels_left and cue.start - m.end <= 2 and not self._is_subset():
+                    return Link(["policy_interpretations"], cue, confidence=0.75)  # "共发布55篇政策解读稿"
             if cue.label == "APPLICATION" and "RECEIVE" in labels_left and m.unit in REQUEST_UNITS:
                 return Link(["T3.new_received.total"], cue, confidence=0.8, row="new_received")
         return None
@@ -439,10 +441,11 @@ class Linker:
         return False
 
     def _is_subset(self) -> bool:
-        """The figure is a part of something stated before it ("其中…", "在主动公开的信息中，…")."""
+        """The figure is a part of something stated before it ("其中…", "在主动公开的信息中，…"),
+        also further down the list ("其中：文字解读11篇、图片解读8篇")."""
         return any(c.label == "SUBSET" for c in self._sentence_left) or bool(
             _SUBSET_RE.search(self.text[self._left_lo:self._left_hi])
-        )
+        ) or bool(re.search(r"其中[：:，,]", self._sentence_text))
 
     @staticmethod
     def _other_scope(cue: Cue, nearest_first: list[Cue]) -> bool:

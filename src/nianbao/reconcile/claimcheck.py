@@ -165,14 +165,34 @@ def _uncertain(ctx, refs) -> bool:
     return False
 
 
+def claim_position(ctx, claim: Claim) -> tuple[int, int] | None:
+    """(start, end) of the claim inside its paragraph's text, from its span in the document.
+
+    A paragraph rebuilt from broken lines leaves line breaks out of its text (``gaps``), so
+    the document offset is mapped back through them; the first occurrence of the claim's
+    text is the fallback when the claim carries no span.
+    """
+    if claim.paragraph is None or not 0 <= claim.paragraph < len(ctx.result.paragraphs):
+        return None
+    para = ctx.result.paragraphs[claim.paragraph]
+    if claim.prov.start is not None and para.prov.start is not None:
+        naive = claim.prov.start - para.prov.start
+        skipped = sum(n for _, n in getattr(para, "gaps", ()) or ())
+        for start in range(naive, max(-1, naive - skipped - 1), -1):
+            if para.text[start:start + len(claim.text)] == claim.text and (
+                    not hasattr(para, "source_offset") or para.source_offset(start) == claim.prov.start):
+                return start, start + len(claim.text)
+    start = para.text.find(claim.text)
+    return None if start < 0 else (start, start + len(claim.text))
+
+
 def _sentence_of(ctx, claim: Claim) -> str:
     """The sentence of the paragraph that holds the claim (the claim text when unknown)."""
-    if claim.paragraph is None or not 0 <= claim.paragraph < len(ctx.result.paragraphs):
+    pos = claim_position(ctx, claim)
+    if pos is None:
         return claim.text
     text = ctx.result.paragraphs[claim.paragraph].text
-    at = text.find(claim.text)
-    if at < 0:
-        return claim.text
+    at = pos[0]
     start = max(text.rfind(ch, 0, at) for ch in "。！？；;\n") + 1
     ends = [i for i in (text.find(ch, at + len(claim.text)) for ch in "。！？；;\n") if i != -1]
     return text[start:min(ends) if ends else len(text)]

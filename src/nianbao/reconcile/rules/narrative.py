@@ -8,7 +8,7 @@ from typing import Iterator
 import cn2an
 
 from ...model import Finding
-from ..claimcheck import verdicts
+from ..claimcheck import claim_position, verdicts
 from ..context import fmt
 from ..names import cell_label
 from ..registry import rule
@@ -393,9 +393,8 @@ def two_counts_for_one_quantity(ctx) -> Iterator[Finding]:
 
 
 def _same_sentence(ctx, a, b) -> bool:
-    if a.prov.start is None or b.prov.start is None or a.paragraph is None:
+    pa, pb = claim_position(ctx, a), claim_position(ctx, b)
+    if pa is None or pb is None or a.paragraph != b.paragraph:
         return False
-    para = ctx.result.paragraphs[a.paragraph]
-    base = para.prov.start or 0
-    lo, hi = sorted((a.prov.start - base, b.prov.start - base))
-    return not re.search(r"[。！？!?]", para.text[lo:hi])
+    lo, hi = sorted((pa[0], pb[0]))
+    return not re.search(r"[。！？!?]", ctx.result.paragraphs[a.paragraph].text[lo:hi])

@@ -7,6 +7,7 @@ import re
 from typing import Iterator
 
 from ...model import Claim, Finding
+from ..claimcheck import claim_position
 from ..context import fmt
 from ..registry import rule
 
@@ -20,17 +21,9 @@ def _decimals(claim: Claim) -> int:
     return len(m.group(2) or "") if m else 0
 
 
-def _position(ctx, claim: Claim, after: int = 0) -> tuple[int, int] | None:
+def _position(ctx, claim: Claim) -> tuple[int, int] | None:
     """(start, end) of the claim inside its paragraph's text, or None."""
-    if claim.paragraph is None or not 0 <= claim.paragraph < len(ctx.result.paragraphs):
-        return None
-    para = ctx.result.paragraphs[claim.paragraph]
-    if claim.prov.start is not None and para.prov.start is not None:
-        start = claim.prov.start - para.prov.start
-        if para.text[start : start + len(claim.text)] == claim.text:
-            return start, start + len(claim.text)
-    start = para.text.find(claim.text, after)
-    return None if start < 0 else (start, start + len(claim.text))
+    return claim_position(ctx, claim)
 
 
 def _is_share(claim: Claim) -> bool:
