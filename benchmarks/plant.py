@@ -133,6 +133,14 @@ def plant_text(raw: str, document_text: str, claim: Claim, new: int) -> str | No
     digits = str(int(claim.value))
     if len(re.findall(rf"(?<!\d){digits}(?!\d)", claim.text)) != 1:
         return None
+    if raw == document_text and claim.prov.start is not None and claim.prov.end is not None:
+        # a text file is its own document text: the claim's span holds the figure, line breaks and all
+        span = raw[claim.prov.start:claim.prov.end]
+        hits = list(re.finditer(rf"(?<!\d){digits}(?!\d)", span))
+        if len(hits) != 1:
+            return None
+        at = claim.prov.start + hits[0].start()
+        return raw[:at] + str(new) + raw[at + len(digits):]
     needle = claim.text
     if raw.count(needle) != document_text.count(needle) or not raw.count(needle):
         return None  # markup inside the statement, or the raw text differs from the document's
