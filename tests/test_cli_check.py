@@ -141,7 +141,7 @@ def test_csv_and_html_exports(tmp_path: Path):
 def test_a_bug_in_one_stage_becomes_an_error_for_that_file_only(monkeypatch, tmp_path: Path):
     from nianbao import claims
 
-    def broken(_paragraphs):
+    def broken(_paragraphs, **_options):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(claims, "extract_claims", broken)

@@ -100,7 +100,7 @@ def test_narrative_only_and_other_metrics_are_not_compared_with_tables():
     r.claims.append(Claim(text="发布信息672条", value=672, metric="other"))
     r.claims.append(Claim(text="收取信息处理费100元", value=100, metric="fees_collected_yuan"))
     r.claims.append(Claim(text="较上年增长12件", value=12, metric="T3.new_received.total", time="change"))
-    assert narrative(reconcile(r)) == []
+    assert [f for f in narrative(reconcile(r)) if f.code in ("NB201", "NB202")] == []
 
 
 def test_legacy_claims_without_tables_are_not_compared():

@@ -89,7 +89,7 @@ def _analyse(doc, path: Path, result: ReportResult, settings: Settings) -> None:
         result.layout = "legacy"
     if settings.classify:
         sections.classify(result.paragraphs)
-    result.claims = claims.extract_claims(result.paragraphs)
+    result.claims = claims.extract_claims(result.paragraphs, layout=result.layout)
     if doc.printed_text is not None:  # read converted (繁體): evidence quotes what was printed
         _quote_printed(doc.printed_text, result)
     result.findings = reconcile.reconcile(result, config=settings.rules)

@@ -23,7 +23,8 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
     "CARRIED_FORWARD": ("结转下年度", "转结下年度", "结转下一年度", "结转至", "结转到", "结转下年", "转至下一年度"),
     "INCL_CARRIED": ("含上年结转", "含上年度结转", "含上年度转结", "包括上年结转"),
     "GRANTED_OR_PARTIAL": ("予以公开及部分公开", "予以公开和部分公开", "予以公开或部分公开", "予以公开与部分公开",
-                           "全部或部分公开", "全部公开和部分公开", "同意公开和部分公开"),
+                           "全部或部分公开", "全部公开和部分公开", "同意公开和部分公开", "已公开或部分公开",
+                           "公开或部分公开", "公开及部分公开"),
     "GRANTED": ("予以公开", "同意公开", "全部公开"),
     "PARTIAL": ("部分公开",),
     "DENIED": ("不予公开",),
@@ -58,6 +59,11 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
     "REGULATIONS": ("规章",),
     "NORMATIVE": ("规范性文件", "行政规范性文件"),
     "IN_FORCE": ("现行有效",),
+    # T2 第二十条第（五）（六）（八）项 rows; 行政事业性收费 is T2's fee row, not 信息处理费
+    "LICENSING": ("行政许可",),
+    "PUNISHMENT": ("行政处罚",),
+    "COERCION": ("行政强制",),
+    "ADMIN_FEE": ("行政事业性收费",),
     "PROACTIVE": ("主动公开", "主动发布"),
     "PUBLISH": ("发布", "公开", "公布", "更新"),
     "INFO": ("信息", "政府信息", "政务信息"),
@@ -75,6 +81,9 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
     # what makes a nearby figure something else
     "BLOCK": ("留言", "投诉", "建议", "提案", "来信", "咨询", "热线", "工单", "诉求", "信件", "来电",
               "废止", "修改", "修订", "清理", "新制定", "人大代表", "政协委员", "网民"),
+    # counts of the same verbs about something other than disclosure requests
+    "OTHER_SCOPE": ("审批事项", "服务事项", "公共服务事项", "转办件", "涉税", "税务案件", "纳税人", "协助", "协办",
+                    "信访件"),
     "SHARE": ("占", "比例", "率", "办结率", "答复率"),
 }
 

@@ -177,7 +177,9 @@ def evaluate_gold_folders(folders: Iterable[Path]) -> dict[str, Any]:
     reports = {}
     for folder in folders:
         gold = json.loads((Path(folder) / "gold.json").read_text(encoding="utf-8")).get("claims", [])
-        claims = extract_claims(gold_folder_paragraphs(Path(folder)))
+        meta_path = Path(folder) / "meta.json"
+        layout = json.loads(meta_path.read_text(encoding="utf-8")).get("layout") if meta_path.exists() else None
+        claims = extract_claims(gold_folder_paragraphs(Path(folder)), layout=layout)
         predicted = [{"metric": c.metric, "value": c.value, "text": c.text} for c in claims]
         tally.add(
             (_key(c["metric"], c["value"]) for c in predicted if c["metric"] != "other"),

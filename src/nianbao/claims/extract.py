@@ -10,6 +10,7 @@ from ..model import Claim, Paragraph, Provenance
 from .cues import Cue, cue_finder
 from .linking import OTHER, Link, Linker, zero_metrics
 from .numbers import Mention, find_numbers
+from .traditional import to_simplified
 
 if TYPE_CHECKING:
     from .learned import LearnedLinker
@@ -22,9 +23,13 @@ _NEGATION_RE = re.compile(
     r"(?!法|正当|人维护|需|偿|按|经|能|及时|予|审结|现成|论|缝|纸|线|障碍|误|来|成年|效|形|限|理|意)"
 )
 _ZERO_WORD_RE = re.compile(r"(?:均为|为|是)零(?![a-zA-Z\u4e00-\u9fff])")
+# 零X: a zero written into the word itself ("零败诉", "零纠错").  Not "零距离", "零跑腿".
+_ZERO_FORM_RE = re.compile(r"(?<![0-9一二三四五六七八九十百千万])零(败诉|被纠错|纠错|被纠正|纠正|被撤销|撤销|复议|诉讼)")
+# After 不/暂不, these verbs state the office's rule, not what happened this year.
+_POLICY_RE = re.compile(r"(予)?(接受|受理|提供|办理|开放|开通|设立|支持|允许)")
 _SCOPE_END = "，,；;。！？!?\n（("
 _MAX_LEAD = 40  # characters of a claim's text before its figure
-_UNIT_BY_METRIC = {"fees_collected_yuan": "元"}
+_UNIT_BY_METRIC = {"fees_collected_yuan": "元", "T2.admin_fees.amount_wan": "万元"}
 
 
 @dataclass
@@ -43,29 +48,36 @@ class _Found:
     proactive: int = 0
 
 
-def extract_claims(paragraphs: list[Paragraph], *, learned: LearnedLinker | None = None) -> list[Claim]:
+def extract_claims(
+    paragraphs: list[Paragraph], *, layout: str | None = None, learned: LearnedLinker | None = None
+) -> list[Claim]:
     """Every figure the paragraphs state, linked to its metric (or "other").
 
+    ``layout``: the report's table layout ("2021", "2019", "legacy"); T2 claims take
+    the keys of that layout (a 2019 report's 规范性文件 are ``new_published`` …, not
+    ``issued``).  Unknown: the 2021 keys.
     ``learned``: an optional second opinion for figures the rules leave unlinked
     (``learned.py``); off by default, see the measurement there.
     """
     finder = cue_finder()
     found: list[tuple[Paragraph, _Found]] = []
     for paragraph in paragraphs:
-        text = paragraph.text
+        text = to_simplified(paragraph.text)  # offsets hold: claim texts come from paragraph.text
         if not text.strip():
             continue
         cues = finder(text)
         mentions = find_numbers(text)
-        found += [(paragraph, f) for f in _figures(text, mentions, cues, learned)]
-        found += [(paragraph, f) for f in _stated_zeros(text, mentions, cues)]
+        found += [(paragraph, f) for f in _figures(text, mentions, cues, learned, layout)]
+        found += [(paragraph, f) for f in _stated_zeros(text, mentions, cues, layout)]
     _resolve_proactive([f for _, f in found])
     found.sort(key=lambda pf: (pf[0].index, pf[1].start))
     return [_to_claim(p, f) for p, f in found]
 
 
-def _figures(text: str, mentions: list[Mention], cues: list[Cue], learned: LearnedLinker | None) -> list[_Found]:
-    linker = Linker(text, mentions, cues)
+def _figures(
+    text: str, mentions: list[Mention], cues: list[Cue], learned: LearnedLinker | None, layout: str | None
+) -> list[_Found]:
+    linker = Linker(text, mentions, cues, layout)
     out: list[_Found] = []
     for i, m in enumerate(mentions):
         link = linker.link(i)
@@ -94,19 +106,21 @@ def _span(text: str, m: Mention, link: Link, mentions: list[Mention], i: int) ->
     return start, m.end
 
 
-def _stated_zeros(text: str, mentions: list[Mention], cues: list[Cue]) -> list[_Found]:
+def _stated_zeros(text: str, mentions: list[Mention], cues: list[Cue], layout: str | None) -> list[_Found]:
     out: list[_Found] = []
     for neg in _NEGATION_RE.finditer(text):
         if out and neg.start() < out[-1].end:
             continue  # "均未" inside an earlier scope
+        if _POLICY_RE.match(text, neg.end()) and neg.group(1) in ("暂不", "不"):
+            continue  # "暂不接受电子邮件申请": a rule of the office, not a count
         end = _scope_end(text, neg.start())
         start = neg.start()
-        metrics = _zero_scope_metrics(text, start, end, mentions, cues)
+        metrics = _zero_scope_metrics(text, start, end, mentions, cues, layout)
         if not metrics and end - neg.end() <= 4:
             # The negation closes its clause ("行政复议、行政诉讼均未发生", "收费情况：无"):
             # what it denies stands before it.
             start = _clause_begin(text, neg.start())
-            metrics = _zero_scope_metrics(text, start, end, mentions, cues)
+            metrics = _zero_scope_metrics(text, start, end, mentions, cues, layout)
         for metric in metrics or []:
             out.append(
                 _Found(start, end, 0, _UNIT_BY_METRIC.get(metric, "件"), metric,
@@ -114,9 +128,25 @@ def _stated_zeros(text: str, mentions: list[Mention], cues: list[Cue]) -> list[_
             )
     for zero in _ZERO_WORD_RE.finditer(text):  # "信息处理费收取为零"
         start, end = _clause_begin(text, zero.start()), zero.end()
-        for metric in _zero_scope_metrics(text, start, end, mentions, cues) or []:
+        for metric in _zero_scope_metrics(text, start, end, mentions, cues, layout) or []:
             out.append(_Found(start, end, 0, _UNIT_BY_METRIC.get(metric, "件"), metric, confidence=0.8))
+    for zero in _ZERO_FORM_RE.finditer(text):  # "行政诉讼零败诉", "复议零纠错"
+        start = max(_clause_begin(text, zero.start()), zero.start() - 12)
+        for metric in _zero_form_metrics(zero.group(1), text[start:zero.start()]):
+            out.append(_Found(zero.start(), zero.end(), 0, "件", metric, polarity="negative", confidence=0.8))
     return out
+
+
+def _zero_form_metrics(word: str, before: str) -> list[str]:
+    """零X: 零败诉 is no lawsuit lost; 零纠错 is nothing corrected, in the groups the clause names."""
+    if word == "败诉":
+        return ["T4.litigation.corrected"]
+    if word in ("复议", "诉讼"):
+        return ["T4.review.total" if word == "复议" else "T4.litigation.total"]
+    review, litigation = "复议" in before, "诉讼" in before or "起诉" in before
+    if not (review or litigation):
+        review = litigation = True
+    return (["T4.review.corrected"] if review else []) + (["T4.litigation.corrected"] if litigation else [])
 
 
 def _scope_end(text: str, pos: int) -> int:
@@ -128,12 +158,14 @@ def _clause_begin(text: str, pos: int) -> int:
     return max(text.rfind(ch, 0, pos) for ch in "，,；;。！？!?\n") + 1
 
 
-def _zero_scope_metrics(text: str, start: int, end: int, mentions: list[Mention], cues: list[Cue]) -> list[str] | None:
+def _zero_scope_metrics(
+    text: str, start: int, end: int, mentions: list[Mention], cues: list[Cue], layout: str | None
+) -> list[str] | None:
     """Metrics a zero statement over text[start:end] covers; None when a figure is stated there."""
     scope = text[start:end]
     if re.search(r"[0-9０-９\t|]", scope) or any(start <= m.start < end for m in mentions):
         return None  # a figure is stated (or this is a table row): it speaks for itself
-    return zero_metrics([c for c in cues if c.start >= start and c.end <= end], scope)
+    return zero_metrics([c for c in cues if c.start >= start and c.end <= end], scope, layout)
 
 
 def _resolve_proactive(found: list[_Found]) -> None:
@@ -157,7 +189,7 @@ def _to_claim(paragraph: Paragraph, f: _Found) -> Claim:
         text=paragraph.text[f.start:f.end],
         value=f.value,
         metric=f.metric,
-        unit=f.unit,
+        unit=f.unit or None,  # "" : a figure whose unit was left out
         qualifier=f.qualifier,  # type: ignore[arg-type]
         polarity=f.polarity,  # type: ignore[arg-type]
         time=f.time,  # type: ignore[arg-type]

@@ -23,8 +23,9 @@ OTHER = "other"
 
 # Units each kind of metric is counted in; a head cue with a figure in another unit
 # ("新闻发布会共计25人次") is not that metric.
-REQUEST_UNITS = {"件", "宗", "起", "条", "个", "次", "件次"}
-T2_UNITS = {"件", "条", "个", "项", "份"}
+# "" is a figure whose unit was left out ("答复数3"): it takes the unit of its metric.
+REQUEST_UNITS = {"件", "宗", "起", "条", "个", "次", "件次", "份", ""}
+T2_UNITS = {"件", "条", "个", "项", "份", ""}
 PROACTIVE_UNITS = {"条", "件"}
 INTERPRETATION_UNITS = {"篇", "条", "次", "项", "期", "个", "份", "场", "件"}
 PRESS_UNITS = {"场", "次"}
@@ -111,13 +112,39 @@ def _left_start(text: str, lo: int, pos: int) -> int:
     return last
 
 
+# T2 block (一): what a narrative says of its documents -> the column of each layout.
+# The 2019 layout has no repealed column; its 对外公开总数量 is the stock in force.
+T2_DOC_COLUMNS = {
+    "2021": {"made": "issued", "published": "issued", "in_force": "in_force", "repealed": "repealed"},
+    "2019": {"made": "new_made", "published": "new_published", "in_force": "total_published", "repealed": None},
+}
+_T2_MADE_RE = re.compile(r"制定|制发|制作|印发|出台|起草")
+_T2_PUBLISH_RE = re.compile(r"公开|公布|发布|更新")
+_T2_REPEALED_RE = re.compile(r"废止|废除|失效|宣布失效")
+_T2_IN_FORCE_RE = re.compile(r"现行有效|有效期内|对外公开总")
+_T2_VERB_BLOCKS = {"废止", "修改", "修订", "新制定"}  # block cues that are T2 verbs after a T2 row
+
+
+def t2_doc_columns(layout: str | None) -> dict[str, str | None]:
+    """Columns of T2 第二十条第（一）项 in the report's own layout (2021 keys when unknown)."""
+    return T2_DOC_COLUMNS.get(layout or "", T2_DOC_COLUMNS["2021"])
+
+
+def t2_fee_metric(layout: str | None) -> str | None:
+    """T2 行政事业性收费 amount: a 2021-layout cell; the 2019 layout counts fee items, not money."""
+    return None if layout == "2019" else "T2.admin_fees.amount_wan"
+
+
 class Linker:
     """Resolves the mentions of one paragraph, left to right."""
 
-    def __init__(self, text: str, mentions: list[Mention], cues: list[Cue]) -> None:
+    def __init__(self, text: str, mentions: list[Mention], cues: list[Cue], layout: str | None = None) -> None:
         self.text = text
         self.mentions = mentions
         self.cues = cues
+        self.t2_columns = t2_doc_columns(layout)
+        self.t2_fee_metric = t2_fee_metric(layout)
+        self.layout = layout
         self.row_by_sentence: dict[int, tuple[str, str]] = {}  # sentence start -> (table, row)
         self.metric_at: dict[int, str] = {}  # mention index -> metric linked
         self._sentence_left: list[Cue] = []
@@ -152,6 +179,8 @@ class Linker:
             return Link([OTHER], time="change", polarity=polarity, confidence=0.8)
         if m.is_percent:
             return Link([OTHER], confidence=0.8)  # shares and rates: no metric names a share
+        if self.text[max(0, m.start - 1):m.start] == "等" and m.unit in ("个", "项", "类", "方面"):
+            return Link([OTHER], confidence=0.7, notes=["the size of a list (…等六个)"])
         if _LAST_YEAR_RE.search(left_text[-12:]):
             return Link([OTHER], time="last_year", confidence=0.6)
         sentence_start, _ = _sentence_bounds(self.text, m.start)
@@ -162,13 +191,18 @@ class Linker:
         self._sentence_text = self.text[sentence_start:left_hi]
         self._left_lo, self._left_hi = left_lo, left_hi
         right = self._cues_in(right_lo, right_hi)
-        if m.value == 0:
-            metrics = zero_metrics(self._cues_in(clause_lo, m.start), self.text[clause_lo:m.start])
+        if m.value == 0 and not re.search(r"历年|累计至今|以来", left_text):
+            metrics = zero_metrics(self._cues_in(clause_lo, m.start), self.text[clause_lo:m.start], self.layout)
             if len(metrics) > 1:
                 return Link(metrics, confidence=0.8)
-        link = self._from_left(m, list(reversed(left)), sentence_start) or self._from_right(m, left, right)
+        link = None
+        if all(c.label in ("PUBLISH", "TOTAL") or c.text in _T2_VERB_BLOCKS for c in left):
+            link = self._t2_inherited(m, sentence_start, self.text[clause_lo:m.start])
+        link = link or self._from_left(m, list(reversed(left)), sentence_start) or self._from_right(m, left, right)
         if link is None:
             link = self._weak_proactive(m, left) or Link([OTHER], confidence=0.5)
+        if link.metrics[0].startswith(("T3.", "T4.")) and re.search(r"历年|累计至今|以来", left_text):
+            return Link([OTHER], link.head, time="cumulative", confidence=0.6, notes=["a count over the years"])
         if link.metrics != [OTHER] and self._restates_whole(i, link.metrics[0], sentence_start):
             return Link([OTHER], link.head, confidence=0.6, notes=["a part of a whole stated before 其中"])
         if link.row:
@@ -202,10 +236,12 @@ class Linker:
         return feats
 
     def _from_left(self, m: Mention, nearest_first: list[Cue], sentence_start: int) -> Link | None:
-        if any(c.label == "BLOCK" for c in nearest_first) and not any(
+        if any(c.label == "BLOCK" or self._other_scope(c, nearest_first) for c in nearest_first) and not any(
             c.label in ("PROACTIVE", "INTERPRETATION", "PRESS") for c in nearest_first[:1]
         ):
-            return Link([OTHER], confidence=0.7, notes=["a suggestion, complaint or message count"])
+            return Link([OTHER], confidence=0.7, notes=["a count of messages, suggestions, approvals or another office's work"])
+        if self._other_thing_right(m):
+            return Link([OTHER], confidence=0.7, notes=["the noun after the figure is not a request"])
         has_application = False
         subset = self._is_subset()
         column: tuple[str, str] | None = None  # (table, column) waiting for its row
@@ -233,10 +269,18 @@ class Linker:
                     return Link([OTHER], cue, confidence=0.6)
                 col = column[1] if column and column[0] == "T3" else "total"
                 return Link([f"T3.{T3_SUBROW_HEADS[label]}.{col}"], cue, confidence=0.8)
+            if label == "HANDLED" and self._joined_receive(cue, further):
+                cue, label = next(c for c in further if c.label == "RECEIVE"), "RECEIVE"  # "受理并答复…申请12件"
             if label in T3_ROW_HEADS:
                 if label == "HANDLED":  # "结转下年度继续办理3件": the specific row wins over 办理
                     specific = next((c for c in further if c.label in T3_ROW_HEADS and c.label != "HANDLED"), None)
                     cue, label = (specific, specific.label) if specific else (cue, label)
+                if label == "HANDLED" and not (has_application or self._request_context(m, cue)):
+                    # "办理公共服务事项8057件", "来信316件，回复292件": not （七）总计
+                    return Link([OTHER], cue, confidence=0.6, notes=["handled, but not requests"])
+                if label == "INCL_CARRIED" and re.search(r"在内|共|合计|总|[）)]", self.text[cue.end:m.start]):
+                    # "收到申请（含上年结转）75件": the total including them, not what was carried over
+                    return Link(["requests_total_incl_carried"], cue, confidence=0.8)
                 if m.unit not in REQUEST_UNITS:
                     return Link([OTHER], cue, confidence=0.6)
                 row = T3_ROW_HEADS[label]
@@ -265,7 +309,11 @@ class Linker:
                 return self._t2(m, cue, further)
             if label == "PROACTIVE":
                 should = self.text[max(0, cue.start - 1):cue.start] == "应"  # "其他应主动公开的信息": a category
-                if subset or should or m.unit not in PROACTIVE_UNITS:
+                # "主动公开…行政权力运行类信息47条" is a category; "各类政府信息11543件" the total
+                category = bool(re.search(r"(?<![各全])类(?:政府)?信息\s*$|(?<![各全])类\s*$", self.text[cue.end:m.start]))
+                # "收到政协提案29件、建议12件，……共计主动公开18件": the answers to proposals made public
+                proposals = any(c.text in ("建议", "提案") for c in self._cues_in(sentence_start, cue.start))
+                if subset or should or category or proposals or m.unit not in PROACTIVE_UNITS:
                     return Link([OTHER], cue, confidence=0.7)
                 return Link(["proactive_total"], cue, confidence=0.9, proactive=3)
             if label == "INTERPRETATION":
@@ -274,6 +322,9 @@ class Linker:
             if label == "PRESS":
                 ok = m.unit in PRESS_UNITS and not subset
                 return Link(["press_conferences" if ok else OTHER], cue, confidence=0.85)
+            if label == "ADMIN_FEE":
+                metric = self.t2_fee_metric if m.unit in MONEY_UNITS else None
+                return Link([metric or OTHER], cue, confidence=0.8)
             if label == "FEE":
                 if m.unit in MONEY_UNITS and cue.start >= m.start - 25:
                     return Link(["fees_collected_yuan"], cue, confidence=0.85)
@@ -309,6 +360,8 @@ class Linker:
                 before = self.text[max(0, m.start - 2):m.start]
                 if "对" in before and "政策" in self.text[m.end:cue.end]:
                     return Link(["policy_interpretations"], cue, confidence=0.75)
+                if "PUBLISH" in labels_left and cue.start - m.end <= 2 and not self._is_subset():
+                    return Link(["policy_interpretations"], cue, confidence=0.75)  # "共发布55篇政策解读稿"
             if cue.label == "APPLICATION" and "RECEIVE" in labels_left and m.unit in REQUEST_UNITS:
                 return Link(["T3.new_received.total"], cue, confidence=0.8, row="new_received")
         return None
@@ -316,14 +369,48 @@ class Linker:
     def _t2(self, m: Mention, cue: Cue, further: list[Cue]) -> Link:
         row = "regulations" if cue.label == "REGULATIONS" else "normative_docs"
         between = self.text[cue.end:m.start]
-        before = self.text[max(0, cue.start - 8):cue.start]
+        clause_lo = _clause_start(self.text, self._left_lo, cue.start)
+        before = self.text[max(clause_lo, cue.start - 10):cue.start]
         if m.unit not in T2_UNITS or "类" in between or re.search(r"政策[、和及与]$", before):
             return Link([OTHER], cue, confidence=0.7)
-        if "现行有效" in before or "清理" in before:
+        if "清理" in before or re.search(r"历年|累计", before):
+            # "清理并集中发布现行有效行政规范性文件393件": a clean-up's count, not the table's stock
             return Link([OTHER], cue, time="cumulative", confidence=0.7)
-        if re.search(r"废止|废除|失效", before):
-            return Link([OTHER], cue, confidence=0.6)
-        return Link([f"T2.{row}.issued"], cue, confidence=0.85)
+        kind = self._t2_kind(before + between)
+        column = self.t2_columns[kind]
+        if column is None:
+            return Link([OTHER], cue, confidence=0.6, notes=[f"no T2 column for {kind} in this layout"])
+        return Link([f"T2.{row}.{column}"], cue, confidence=0.85, row=row)
+
+    @staticmethod
+    def _t2_kind(words: str) -> str:
+        if _T2_IN_FORCE_RE.search(words):
+            return "in_force"
+        if _T2_REPEALED_RE.search(words):
+            return "repealed"
+        if _T2_MADE_RE.search(words):
+            return "made"
+        return "published"
+
+    def _t2_inherited(self, m: Mention, sentence_start: int, left_text: str) -> Link | None:
+        """"公布现行有效行政规范性文件16件，新公布4件，废止、失效4件": the later clauses
+        name only the verb; their row is the sentence's T2 row (parts after 含/其中 are not)."""
+        inherited = self.row_by_sentence.get(sentence_start)
+        if not inherited or inherited[0] != "T2" or m.unit not in T2_UNITS:
+            return None
+        if re.search(r"含|其中|包括|包含", self.text[sentence_start:m.start]):
+            return None
+        clause = left_text.strip()
+        # The clause is the verb alone ("新公布4件", "废止、失效4件"): a clause naming its own
+        # thing ("业务公开累计296条") is not a part of the T2 row.
+        rest = re.sub(r"制定|制发|制作|印发|出台|起草|公开|公布|发布|更新|废止|废除|失效|宣布|本年度?|新|另|共|计|了|[、和及与并]",
+                      "", clause)
+        if len(rest) > 1 or rest == clause:
+            return None
+        column = self.t2_columns[self._t2_kind(clause)]
+        if column is None:
+            return Link([OTHER], None, confidence=0.6)
+        return Link([f"T2.{inherited[1]}.{column}"], None, confidence=0.75, row=inherited[1])
 
     def _weak_proactive(self, m: Mention, left: list[Cue]) -> Link | None:
         """"网站共发布信息N条": a total of published items without the word 主动公开."""
@@ -354,20 +441,64 @@ class Linker:
         return False
 
     def _is_subset(self) -> bool:
-        """The figure is a part of something stated before it ("其中…", "在主动公开的信息中，…")."""
+        """The figure is a part of something stated before it ("其中…", "在主动公开的信息中，…"),
+        also further down the list ("其中：文字解读11篇、图片解读8篇")."""
         return any(c.label == "SUBSET" for c in self._sentence_left) or bool(
             _SUBSET_RE.search(self.text[self._left_lo:self._left_hi])
-        )
+        ) or bool(re.search(r"其中[：:，,]", self._sentence_text))
+
+    @staticmethod
+    def _other_scope(cue: Cue, nearest_first: list[Cue]) -> bool:
+        """"协助…答复申请3件" is another office's work; "办理涉税案件12件" counts another thing,
+        but "受理涉税政府信息公开申请3件" is still a request (申请 between the cue and the figure)."""
+        if cue.label != "OTHER_SCOPE":
+            return False
+        if cue.text in ("协助", "协办"):
+            return True
+        closer = nearest_first[:nearest_first.index(cue)]
+        return not any(c.label in ("APPLICATION", "ON_REQUEST") for c in closer)
+
+    def _request_context(self, m: Mention, verb: Cue) -> bool:
+        """Whether a bare 办理/答复/办结 figure counts requests: 申请 is named in the sentence
+        or right after the figure; 办理/回复/答复 need it, 办结 only needs no other thing named."""
+        sentence_start, _ = _sentence_bounds(self.text, m.start)
+        before = self._cues_in(sentence_start, m.start)
+        if self._application_right(m) or any(c.label in ("APPLICATION", "ON_REQUEST") for c in before):
+            return True
+        if any(c.label in ("BLOCK", "OTHER_SCOPE") for c in before):
+            return False
+        return verb.text not in ("办理", "回复", "答复")
+
+    def _joined_receive(self, handled: Cue, further: list[Cue]) -> bool:
+        """"受理并答复", "收到和办结": one statement of receiving and answering names 新收."""
+        receive = next((c for c in further if c.label == "RECEIVE"), None)
+        if receive is None or receive.end > handled.start:
+            return False
+        return bool(re.fullmatch(r"\s*(并|和|及|与|、|且|并及时|并依法|后|并全部)\s*", self.text[receive.end:handled.start]))
+
+    def _other_thing_right(self, m: Mention) -> bool:
+        """"办理37件诉求件": what the figure counts is named after it, and it is not a request."""
+        right = self.text[m.end:m.end + 6]
+        return bool(re.match(r"(诉求|来电|留言|工单|咨询|信访|投诉|建议|提案|事项|审批|转办)", right))
 
     def _application_right(self, m: Mention) -> bool:
         return self.text[m.end:m.end + 6].lstrip(" ").startswith(("申请", "政府信息公开申请", "信息公开申请"))
 
     def _includes_carried(self, m: Mention) -> bool:
-        return bool(re.match(r"[（(]?\s*(含|包括|其中)上一?年度?(结转|转结)", self.text[m.end:m.end + 12]))
+        # "75件（含上年结转5件）", "70件申请（含上年结转…", "75件，含上年结转5件"
+        return bool(re.match(r"[^，,。；;（()]{0,10}?[，,]?\s*[（(]?\s*(含|包括|其中)上一?年度?(结转|转结)",
+                             self.text[m.end:m.end + 24]))
 
 
-def zero_metrics(cues: list[Cue], scope: str) -> list[str]:
-    """The metrics a statement of zero covers ("未发生…行政复议、行政诉讼" -> two)."""
+_ZERO_T2_ROWS = {"LICENSING": "T2.licensing.decisions", "PUNISHMENT": "T2.punishment.decisions",
+                 "COERCION": "T2.coercion.decisions"}
+_CARRIED_OVER_RE = re.compile(r"上一?年度?[^，,；;。]{0,4}(结转|转结|遗留|未办结)|往年[^，,；;。]{0,4}(结转|转结)")
+_CARRIED_FORWARD_RE = re.compile(r"(结转|转结)(下|至|到)|转入下一?年|下一?年度?[^，,；;。]{0,4}(结转|继续办理)")
+
+
+def zero_metrics(cues: list[Cue], scope: str, layout: str | None = None) -> list[str]:
+    """The metrics a statement of zero covers ("未发生…行政复议、行政诉讼" -> two;
+    "无行政许可、行政处罚、行政强制事项" -> three T2 rows)."""
     labels = [c.label for c in cues]
     metrics: list[str] = []
     if "REVIEW" in labels:
@@ -378,14 +509,28 @@ def zero_metrics(cues: list[Cue], scope: str) -> list[str]:
         metrics.append("T4.litigation.corrected")
     if metrics:
         return metrics
+    if "ADMIN_FEE" in labels:
+        metrics.append(t2_fee_metric(layout) or OTHER)
+        if any(c.label == "FEE" and "处理费" in c.text for c in cues):
+            metrics.append("fees_collected_yuan")
+        return metrics
     if "FEE" in labels:
         return ["fees_collected_yuan"]
+    if metrics:
+        return metrics
     if re.search(r"应[予以]?公开而不予公开", scope):
         return [OTHER]
-    if "BLOCK" in labels:
+    if "BLOCK" in labels or "OTHER_SCOPE" in labels:
         return [OTHER] if re.search(r"建议|提案", scope) else []
+    carried = [m for m, pattern in (("T3.carried_over.total", _CARRIED_OVER_RE),
+                                    ("T3.carried_forward.total", _CARRIED_FORWARD_RE)) if pattern.search(scope)]
+    if carried or "CARRIED_OVER" in labels or "CARRIED_FORWARD" in labels:
+        # "无上年结转申请": nothing was carried over; not "no applications"
+        return carried or (["T3.carried_over.total"] if "CARRIED_OVER" in labels else ["T3.carried_forward.total"])
     if ("APPLICATION" in labels or "ON_REQUEST" in labels or "RECEIVE" in labels) and re.search(r"申请", scope):
         metrics.append("T3.new_received.total")
     if "DENIED" in labels:
         metrics.append("T3.denied.total")
+    if not metrics:
+        metrics = [_ZERO_T2_ROWS[c.label] for c in cues if c.label in _ZERO_T2_ROWS]
     return metrics

@@ -2,7 +2,8 @@
 
 A *mention* is a number followed by a counting unit (件, 条, 起, 元, % …), with the
 approximation words around it (约/近 before, 余/多/以上 after).  A number with no
-unit is not a claim: that rule alone keeps dates (2023年), document numbers
+unit is not a claim, except right after the word for a count and closing its
+clause ("答复数3，", unit ""): that rule alone keeps dates (2023年), document numbers
 (〔2021〕30号), floors (14层), postcodes and phone numbers out, and flattened table
 rows ("行政规范性文件77132470") too.  Ordinals (第二十条) are dropped explicitly.
 
@@ -42,6 +43,11 @@ _COUNT_RE = re.compile(
     + _SUFFIX_QUAL
     + rf"{_SPACE}(?P<unit>{_UNIT}|[%％])"
     + _AFTER_QUAL
+)
+# A figure closing its clause with the unit left out, after the word for a count:
+# "同意公开答复数3，无法提供数1。" (unit "": the linker decides what it counts).
+_BARE_RE = re.compile(
+    rf"(?:数|数量|总数|总量|件数)(?:为|是|达)?{_SPACE}(?P<num>[0-9０-９]{{1,6}}){_SPACE}(?=[。；;，,）)！？!?\n]|$)"
 )
 _PERCENT_WORDS_RE = re.compile(r"百分之(?P<num>" + _CHINESE + r"|" + _ARABIC + r")")
 
@@ -92,7 +98,7 @@ def _qualifier(*words: str | None) -> Qualifier:
 
 def _is_ordinal_or_idiom(text: str, start: int, num: str) -> bool:
     before = text[max(0, start - 1):start]
-    if before == "第" or before in {".", "．"}:
+    if before in {"第", "每", ".", "．"}:  # 第二十条, 每一条, 1.属于国家秘密
         return True
     if before and (before.isdigit() or before in _CN_DIGITS):
         return True  # the tail of a longer number the regex did not take (e.g. "2023" + "年")
@@ -132,6 +138,9 @@ def find_numbers(text: str) -> list[Mention]:
                 qualifier=_qualifier(m.group("pre"), m.group("suf"), m.group("after")),
             )
         )
+    for m in _BARE_RE.finditer(text):
+        value = to_number(m.group("num"))
+        mentions.append(Mention(m.start("num"), m.end("num"), m.start("num"), value, ""))
     for m in _PERCENT_WORDS_RE.finditer(text):
         try:
             value = to_number(m.group("num"))

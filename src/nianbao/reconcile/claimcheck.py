@@ -16,8 +16,10 @@ from ..tables.schema import NARRATIVE_METRICS, T4_DERIVED, resolve_metric, t3_de
 
 # metric row -> alternative readings: (description, rows summed, same column)
 ALTERNATIVES: dict[str, list[tuple[str, list[str]]]] = {
-    "T3.new_received": [("一 本年新收 + 二 上年结转（含上年结转）", ["new_received", "carried_over"])],
-    "T3.handled_total": [("一 本年新收 + 二 上年结转（含未办结的申请）", ["new_received", "carried_over"])],
+    "T3.new_received": [("一 本年新收 + 二 上年结转（含上年结转）", ["new_received", "carried_over"]),
+                        ("三（七）总计（办结数，而非新收数）", ["handled_total"])],
+    "T3.handled_total": [("一 本年新收 + 二 上年结转（含未办结的申请）", ["new_received", "carried_over"]),
+                         ("一 本年新收（新收数，而非办结数）", ["new_received"])],
     "T3.granted": [("（一）予以公开 +（二）部分公开", ["granted", "partial"])],
     "T3.granted_or_partial": [("（一）予以公开（不含部分公开）", ["granted"])],
     "T4.litigation": [
@@ -26,12 +28,22 @@ ALTERNATIVES: dict[str, list[tuple[str, list[str]]]] = {
     ],
     "T4.review": [("行政复议 + 行政诉讼", ["review", "litigation_direct", "litigation_after_review"])],
 }
+# T2 columns a narrative word can mean either of (2019 layout: 新制作 and 新公开 are told apart
+# by few writers): (column, other column, how the other reading is named)
+T2_ALTERNATIVES = {
+    "new_published": ("new_made", "本年新制作数量"),
+    "new_made": ("new_published", "本年新公开数量"),
+}
 _UNIT_FACTORS = {("元", "amount_wan"): 1 / 10000, ("亿元", "amount_wan"): 10000}
+# A sentence naming both receiving and answering ("受理并答复…12件") may mean either row.
+_BOTH_VERBS = re.compile(r"(收到|受理|接收|新收).{0,3}(答复|办结|办理|回复)")
+# A part of the government the table covers: 本级, one office, the county level …
+_NARROWER = re.compile(r"本级|局机关|委机关|办机关|所属|下属|直属|市直|区直|县直|局本部|科室")
 
 
 @dataclass
 class Verdict:
-    status: str  # agree / alternative / mismatch / explained (by a table error) / skip
+    status: str  # agree / alternative / narrower / mismatch / explained (by a table error) / skip
     actual: float | int | None = None
     cells: tuple[str, ...] = ()
     reading: str | None = None  # the alternative reading that agrees
@@ -77,6 +89,8 @@ def agrees(claim: Claim, stated: float, actual: float, tolerance: float) -> bool
 
 def check_claim(ctx, claim: Claim, tolerance: float) -> Verdict:
     metric = claim.metric
+    if metric == "requests_total_incl_carried":
+        return _check_total_incl_carried(ctx, claim, tolerance)
     if metric in NARRATIVE_METRICS or not is_table_metric(metric):
         return Verdict("skip", why="metric not in a table")
     if (claim.unit or "") in ("%", "％") or claim.time != "this_year":
@@ -89,7 +103,7 @@ def check_claim(ctx, claim: Claim, tolerance: float) -> Verdict:
     actual = ctx.metric_value(metric)
     present = {f.ref for t in ctx.result.tables.values() for f in t.figures.values()}
     cells = metric_cells(metric, ctx.table_layout, present)
-    if actual is None or not cells:
+    if actual is None or not cells or _uncertain(ctx, cells):
         return Verdict("skip", why="table figure unknown or ambiguous")
     stated = stated_in_table_unit(claim)
     if agrees(claim, stated, actual, tolerance):
@@ -100,16 +114,94 @@ def check_claim(ctx, claim: Claim, tolerance: float) -> Verdict:
         # one error, reported once by the arithmetic rule (which cites this claim).
         return Verdict("explained", actual, cells, "表内勾稽关系推算值", corrected)
     row_key, _, col = metric.rpartition(".")
+    if stated == 0:
+        return Verdict("mismatch", actual, cells)  # "无败诉", "未收到申请": a zero has no narrower reading
     for reading, rows in ALTERNATIVES.get(row_key, []):
         refs = tuple(f"{table}.{r}.{col}" for r in rows)
         values = [ctx.value(r) for r in refs]
-        if any(v is None for v in values):
+        if any(v is None for v in values) or _uncertain(ctx, refs):
             continue
         if agrees(claim, stated, sum(values), tolerance):
             if "carried_over" in rows and _states_carried_over(ctx, claim):
                 return Verdict("agree", actual, cells, reading, sum(values), refs)  # "75件（含上年结转5件）"
+            if rows in (["handled_total"], ["new_received"]) and _BOTH_VERBS.search(_sentence_of(ctx, claim)):
+                return Verdict("agree", actual, cells, reading, sum(values), refs)  # "受理并答复12件"
             return Verdict("alternative", actual, cells, reading, sum(values), refs)
+    if table == "T2" and col in T2_ALTERNATIVES:
+        other_col, reading = T2_ALTERNATIVES[col]
+        ref = f"{row_key}.{other_col}"
+        value = ctx.value(ref)
+        if value is not None and not _uncertain(ctx, (ref,)) and agrees(claim, stated, value, tolerance):
+            return Verdict("alternative", actual, cells, reading, value, (ref,))
+    if stated < actual and _NARROWER.search(_sentence_of(ctx, claim)[: _offset_in_sentence(ctx, claim)]):
+        return Verdict("narrower", actual, cells, why="the sentence speaks of a part of what the table covers")
     return Verdict("mismatch", actual, cells)
+
+
+def _check_total_incl_carried(ctx, claim: Claim, tolerance: float) -> Verdict:
+    """"共收到申请75件（含上年结转5件）": the stated total is T3 一 + 二."""
+    if not ctx.has_table("T3") or claim.time != "this_year":
+        return Verdict("skip", why="no T3")
+    if claim.confidence < float(ctx.config.option("NB201", "min_confidence", 0.5)):
+        return Verdict("skip", why="the claims stage is unsure of this figure or its metric")
+    cells = ("T3.new_received.total", "T3.carried_over.total")
+    values = [ctx.value(c) for c in cells]
+    if any(v is None for v in values) or _uncertain(ctx, cells):
+        return Verdict("skip", why="table figure unknown or ambiguous")
+    actual = sum(values)
+    if agrees(claim, float(claim.value), actual, tolerance):
+        return Verdict("agree", actual, cells)
+    if agrees(claim, float(claim.value), values[0], tolerance):
+        return Verdict("alternative", actual, cells, "一 本年新收（不含上年结转）", values[0], cells[:1])
+    return Verdict("mismatch", actual, cells)
+
+
+def _uncertain(ctx, refs) -> bool:
+    """A cell decoded with more than one possible value never backs a finding."""
+    for ref in refs:
+        fig = ctx.figure(ref)
+        if fig is not None and (fig.candidates or fig.value is None):
+            return True
+    return False
+
+
+def claim_position(ctx, claim: Claim) -> tuple[int, int] | None:
+    """(start, end) of the claim inside its paragraph's text, from its span in the document.
+
+    A paragraph rebuilt from broken lines leaves line breaks out of its text (``gaps``), so
+    the document offset is mapped back through them; the first occurrence of the claim's
+    text is the fallback when the claim carries no span.
+    """
+    if claim.paragraph is None or not 0 <= claim.paragraph < len(ctx.result.paragraphs):
+        return None
+    para = ctx.result.paragraphs[claim.paragraph]
+    if claim.prov.start is not None and para.prov.start is not None:
+        naive = claim.prov.start - para.prov.start
+        skipped = sum(n for _, n in getattr(para, "gaps", ()) or ())
+        for start in range(naive, max(-1, naive - skipped - 1), -1):
+            if para.text[start:start + len(claim.text)] == claim.text and (
+                    not hasattr(para, "source_offset") or para.source_offset(start) == claim.prov.start):
+                return start, start + len(claim.text)
+    start = para.text.find(claim.text)
+    return None if start < 0 else (start, start + len(claim.text))
+
+
+def _sentence_of(ctx, claim: Claim) -> str:
+    """The sentence of the paragraph that holds the claim (the claim text when unknown)."""
+    pos = claim_position(ctx, claim)
+    if pos is None:
+        return claim.text
+    text = ctx.result.paragraphs[claim.paragraph].text
+    at = pos[0]
+    start = max(text.rfind(ch, 0, at) for ch in "。！？；;\n") + 1
+    ends = [i for i in (text.find(ch, at + len(claim.text)) for ch in "。！？；;\n") if i != -1]
+    return text[start:min(ends) if ends else len(text)]
+
+
+def _offset_in_sentence(ctx, claim: Claim) -> int:
+    sentence = _sentence_of(ctx, claim)
+    at = sentence.find(claim.text)
+    return len(sentence) if at < 0 else at + len(claim.text)
 
 
 def corrected_values(ctx) -> dict[str, dict[str, float | int | None]]:

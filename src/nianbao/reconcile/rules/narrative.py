@@ -1,4 +1,4 @@
-"""NB201–NB204: what the narrative says against what the tables (or the narrative itself) show."""
+"""NB201–NB208: what the narrative says against what the tables (or the narrative itself) show."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Iterator
 import cn2an
 
 from ...model import Finding
-from ..claimcheck import verdicts
+from ..claimcheck import claim_position, verdicts
 from ..context import fmt
 from ..names import cell_label
 from ..registry import rule
@@ -23,6 +23,8 @@ def _cells_text(cells, metric: str) -> str:
     """The table side of a claim: its cell, or a derived figure named as the report names it."""
     if list(cells) == [metric]:
         return cell_label(metric)
+    if metric == "requests_total_incl_carried":
+        return "T3 一 本年新收 + 二 上年结转（总计列）"
     return f"{cell_label(metric)}（{len(cells)} 项之和）"
 
 
@@ -86,6 +88,35 @@ def claim_alternative_reading(ctx) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "NB205",
+    name="claim_narrower_scope",
+    family="narrative_vs_table",
+    severity="warning",
+    summary="A narrative figure about a part of the body (本级, 局机关, 所属单位) is below the table's whole figure",
+    zh="正文数字小于表格数字，而句中说明只统计了一部分（如「市本级」「局机关」「所属单位」），表格却是全机关（全市、全区）的数字。"
+    "口径不同而非必然错误，请核对正文是否说明了统计范围。",
+    en="The narrative figure is lower than the table figure and its sentence says it counts only a part of the body "
+    "(本级, the bureau's own office, subordinate units) while the table covers the whole. A difference of scope rather "
+    "than a wrong figure: the reviewer should confirm the sentence states its scope.",
+    passing=("「市本级受理申请299件」，表三 一 总计 299", ""),
+    failing=("「市本级受理申请299件」，表三 一 总计 539（全市）", "口径较窄"),
+)
+def claim_narrower_scope(ctx) -> Iterator[Finding]:
+    for i, verdict in enumerate(verdicts(ctx, _claim_tolerance(ctx))):
+        if verdict.status != "narrower":
+            continue
+        claim = ctx.result.claims[i]
+        yield ctx.finding(
+            f"正文称「{claim.text}」（{fmt(claim.value)}），小于{_cells_text(verdict.cells, claim.metric)}（{fmt(verdict.actual)}）；"
+            "句中所述为部分单位的数字，表格为全机关的数字，口径不同。请确认正文的统计范围。",
+            expected=verdict.actual,
+            found=claim.value,
+            cells=verdict.cells,
+            claims=[i],
+        )
+
+
 # "共公布政府信息2602条(其中机构职能类信息82条，…，其他应主动公开政府信息1053条)"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_NUM = r"[零〇一二三四五六七八九十两百千]+"
@@ -121,10 +152,12 @@ def _items(body: str, unit: str) -> list[tuple[str, float]]:
     name="breakdown_sum",
     family="narrative_vs_table",
     severity="warning",
-    summary="A stated total disagrees with the complete breakdown that follows it (其中 … 其他 …)",
-    zh="正文给出总数并逐项列明构成（「其中……其他……」，含兜底的「其他」类，说明列举完整）时，各项之和应等于总数。",
+    summary="A stated total disagrees with the breakdown that follows it (其中 … 其他 …), or its parts exceed it",
+    zh="正文给出总数并逐项列明构成（「其中……其他……」，含兜底的「其他」类，说明列举完整）时，各项之和应等于总数；"
+    "未列兜底项的「其中A、B」各项之和不应超过总数。",
     en="When the narrative states a total and then lists its complete breakdown ('其中 …', ending with a residual "
-    "'other' item, so the list is exhaustive), the items must add up to the total.",
+    "'other' item, so the list is exhaustive), the items must add up to the total; the items of an open list "
+    "('其中 A、B') must not add up to more than the total.",
     passing=("「主动公开2602条（其中A类82条……其他1052条）」各项合计 2602", ""),
     failing=("「共公布政府信息2602条(其中机构职能类信息82条……其他应主动公开政府信息1053条)」合计 2603",
              "pingtan-2020，多 1 条"),
@@ -135,10 +168,14 @@ def breakdown_sum(ctx) -> Iterator[Finding]:
         for m in _BREAKDOWN.finditer(para.text):
             body = m.group("paren") or m.group("inline") or ""
             items = _items(body, m.group("unit"))
-            if len(items) < 2 or not any(_RESIDUAL.search(label) for label, _ in items):
+            if len(items) < 2:
                 continue
             total, parts = _number(m.group("total"), m.group("wan")), sum(v for _, v in items)
-            if abs(total - parts) <= ctx.tolerance:
+            complete = any(_RESIDUAL.search(label) for label, _ in items)
+            # A list closed by 其他 must add up.  An open list of categories ("其中A类…、B类…") can
+            # only fall short; other open lists may overlap (审核通过365条，已办结179条).
+            categories = all("类" in label for label, _ in items)
+            if abs(total - parts) <= ctx.tolerance or (not complete and (not categories or parts <= total + ctx.tolerance)):
                 continue
             claims = [
                 i
@@ -196,6 +233,11 @@ def _qualitative_checks(sentence: str, has_t3: bool, has_t4: bool):
                 yield m, ["T3.carried_forward.total"], "申请全部办结（结转下年度应为 0）"
 
 
+def _stated_as_claim(ctx, paragraph: int, phrase: str) -> bool:
+    return any(c.paragraph == paragraph and c.value == 0 and phrase in c.text and c.metric.startswith("T4.")
+               for c in ctx.result.claims)
+
+
 @rule(
     "NB204",
     name="qualitative_claim",
@@ -216,6 +258,10 @@ def qualitative_claim(ctx) -> Iterator[Finding]:
         for sm in _SENTENCE.finditer(para.text):
             sentence = sm.group(0)
             for m, cells, meaning in _qualitative_checks(sentence, has_t3, has_t4):
+                if _stated_as_claim(ctx, para.index, m.group(0)):
+                    continue  # "无败诉" read as a claim of 0: NB201 checks it, once
+                if any((f := ctx.figure(c)) is not None and f.candidates for c in cells):
+                    continue  # a cell decoded with more than one value backs no finding
                 nonzero = [c for c in cells if ctx.value(c)]
                 if not nonzero:
                     continue
@@ -231,3 +277,124 @@ def qualitative_claim(ctx) -> Iterator[Finding]:
                     sentence=sentence.strip(),
                     span=[sm.start() + m.start(), sm.start() + m.end()],
                 )
+
+
+def _table_knows(ctx, metric: str) -> bool:
+    """The tables give this metric a certain value (then NB201 compares each claim with it)."""
+    if not metric.startswith(("T2.", "T3.", "T4.")) or not ctx.has_table(metric[:2]):
+        return False
+    from ..claimcheck import metric_cells
+
+    present = {f.ref for t in ctx.result.tables.values() for f in t.figures.values()}
+    cells = metric_cells(metric, ctx.table_layout, present)
+    figures = [ctx.figure(c) for c in cells]
+    return bool(cells) and all(f is not None and f.value is not None and not f.candidates for f in figures)
+
+
+def _level(claim) -> bool:
+    """A claim that states this year's level exactly (not a share, change or approximation)."""
+    return claim.time == "this_year" and claim.qualifier == "exact" and (claim.unit or "") not in ("%", "％")
+
+
+_ALL_DONE_RATE = re.compile(r"办结率\s*(?:为|达|达到)?\s*100\s*[%％]|全部办结|均已办结|已全部办结")
+
+
+@rule(
+    "NB206",
+    name="handled_exceeds_received",
+    family="narrative_vs_table",
+    severity="warning",
+    summary="The narrative says more requests were handled than received (with 上年结转), e.g. beside 办结率100%",
+    zh="正文所述办结数不应多于收到（受理）数加上年结转数；正文同时称「办结率100%」「全部办结」时，两数应一致。"
+    "表格给出这些数字时由 NB201 比较，此规则只看正文自身。",
+    en="The narrative cannot have handled more requests than it received plus those carried over from last year, "
+    "least of all beside '办结率100%'. When the tables give these figures NB201 compares them; this rule reads the "
+    "narrative alone.",
+    passing=("「受理申请421件……已答复421件」", "putian-ptszf-2009"),
+    failing=("「受理申请12件，办结14件，办结率100%」，未提上年结转", "办结多于受理"),
+)
+def handled_exceeds_received(ctx) -> Iterator[Finding]:
+    claims = ctx.result.claims
+    if _table_knows(ctx, "T3.handled_total.total") and _table_knows(ctx, "T3.new_received.total"):
+        return
+    carried = sum(c.value for c in claims if c.metric == "T3.carried_over.total" and _level(c))
+    if not carried and _table_knows(ctx, "T3.carried_over.total"):
+        carried = ctx.value("T3.carried_over.total")
+    incl = [c for c in claims if c.metric == "requests_total_incl_carried" and _level(c)]
+    for h_index, handled in enumerate(claims):
+        if handled.metric != "T3.handled_total.total" or not _level(handled):
+            continue
+        before = [k for k in range(h_index) if claims[k].paragraph == handled.paragraph]
+        received = next((k for k in reversed(before) if claims[k].metric == "T3.new_received.total"
+                         and _level(claims[k])), None)
+        if received is None:
+            continue
+        whole = incl[0].value if incl else claims[received].value + carried
+        if handled.value <= whole + ctx.tolerance:
+            continue
+        para = ctx.result.paragraphs[handled.paragraph] if handled.paragraph is not None else None
+        rate = _ALL_DONE_RATE.search(para.text) if para is not None else None
+        if not rate and not carried and not incl:
+            continue  # a carried-over count the narrative does not state may explain it
+        said = f"，又称「{rate.group(0)}」" if rate else ""
+        yield ctx.finding(
+            f"正文称「{claims[received].text}」（{fmt(claims[received].value)}）"
+            + (f"、上年结转 {fmt(carried)} 件" if carried else "")
+            + f"，却称「{handled.text}」（{fmt(handled.value)}）{said}：办结数多于收到与结转之和 {fmt(whole)}。"
+            "请核对办结数或收到数。",
+            expected=whole,
+            found=handled.value,
+            claims=[received, h_index],
+            paragraph=handled.paragraph,
+        )
+
+
+# Metrics a report states once: two different exact values are a contradiction.
+_ONCE_METRICS = ("fees_collected_yuan", "requests_total_incl_carried", "press_conferences", "policy_interpretations")
+
+
+@rule(
+    "NB208",
+    name="two_counts_for_one_quantity",
+    family="narrative_vs_table",
+    severity="warning",
+    summary="The narrative gives two different figures for the same quantity in different places",
+    zh="同一报告的正文在不同位置对同一数量（如收到申请数、行政复议数、信息处理费）给出不同的数字。"
+    "表格给出该数字时由 NB201 逐一比较，此规则只看正文自身。",
+    en="The narrative states two different figures for the same quantity (requests received, reviews, fees …) in "
+    "different places. When a table gives the figure NB201 compares each claim with it; this rule reads the "
+    "narrative alone.",
+    passing=("「受理政府信息公开申请421件」……「在421件申请中，已答复421件」", "putian-ptszf-2009"),
+    failing=("一部分称「受理申请100件」，三部分称「共受理申请102件」", "同一数量两个数字"),
+)
+def two_counts_for_one_quantity(ctx) -> Iterator[Finding]:
+    claims = ctx.result.claims
+    by_metric: dict[str, list[int]] = {}
+    for i, c in enumerate(claims):
+        table_metric = c.metric.startswith(("T2.", "T3.", "T4.")) and c.metric.count(".") >= 2
+        if (table_metric or c.metric in _ONCE_METRICS) and _level(c) and c.confidence >= 0.85:
+            by_metric.setdefault(c.metric, []).append(i)
+    for metric, indices in by_metric.items():
+        if len({claims[i].value for i in indices}) < 2 or _table_knows(ctx, metric):
+            continue
+        first = indices[0]
+        other = next(i for i in indices if claims[i].value != claims[first].value)
+        if claims[first].paragraph == claims[other].paragraph and _same_sentence(ctx, claims[first], claims[other]):
+            continue  # a part restated inside its own sentence is the linker's call, not a contradiction
+        values = "、".join(f"「{claims[i].text}」（{fmt(claims[i].value)}）" for i in indices)
+        yield ctx.finding(
+            f"正文对同一数量给出不同数字：{values}。请核对哪一个正确。",
+            expected=claims[first].value,
+            found=claims[other].value,
+            claims=indices,
+            paragraph=claims[other].paragraph,
+            metric=metric,
+        )
+
+
+def _same_sentence(ctx, a, b) -> bool:
+    pa, pb = claim_position(ctx, a), claim_position(ctx, b)
+    if pa is None or pb is None or a.paragraph != b.paragraph:
+        return False
+    lo, hi = sorted((pa[0], pb[0]))
+    return not re.search(r"[。！？!?]", ctx.result.paragraphs[a.paragraph].text[lo:hi])

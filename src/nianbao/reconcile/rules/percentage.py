@@ -1,4 +1,5 @@
-"""NB401: a stated share ("占 33.9%") recomputed from the figures it is a share of."""
+"""NB401: a stated share ("占 33.9%") recomputed from the figures it is a share of;
+NB207: parts whose shares add up to 100% against the total stated for them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 from typing import Iterator
 
 from ...model import Claim, Finding
+from ..claimcheck import claim_position
 from ..context import fmt
 from ..registry import rule
 
@@ -19,17 +21,9 @@ def _decimals(claim: Claim) -> int:
     return len(m.group(2) or "") if m else 0
 
 
-def _position(ctx, claim: Claim, after: int = 0) -> tuple[int, int] | None:
+def _position(ctx, claim: Claim) -> tuple[int, int] | None:
     """(start, end) of the claim inside its paragraph's text, or None."""
-    if claim.paragraph is None or not 0 <= claim.paragraph < len(ctx.result.paragraphs):
-        return None
-    para = ctx.result.paragraphs[claim.paragraph]
-    if claim.prov.start is not None and para.prov.start is not None:
-        start = claim.prov.start - para.prov.start
-        if para.text[start : start + len(claim.text)] == claim.text:
-            return start, start + len(claim.text)
-    start = para.text.find(claim.text, after)
-    return None if start < 0 else (start, start + len(claim.text))
+    return claim_position(ctx, claim)
 
 
 def _is_share(claim: Claim) -> bool:
@@ -67,9 +61,13 @@ def _table_bases(ctx, numerator: Claim) -> list[tuple[float, str, list[str]]]:
     bases = []
     for label, refs in options:
         values = [ctx.value(r) for r in refs]
-        if all(v is not None for v in values) and sum(values) > 0:
+        if all(v is not None for v in values) and sum(values) > 0 and not _uncertain(ctx, refs):
             bases.append((float(sum(values)), label, refs))
     return bases
+
+
+def _uncertain(ctx, refs) -> bool:
+    return any((f := ctx.figure(r)) is not None and (f.candidates or f.value is None) for r in refs)
 
 
 _TOTAL_METRICS = ("T3.new_received.total", "T3.handled_total.total", "requests_total_incl_carried", "proactive_total")
@@ -82,7 +80,9 @@ def _is_total(claim: Claim) -> bool:
 
 
 def _narrative_bases(ctx, index: int, num_index: int) -> list[tuple[float, str, list[str]]]:
-    """Totals stated earlier in the paragraph, and the sum of the whole share series."""
+    """Wholes the narrative offers: totals stated earlier in the paragraph (exact or
+    approximate), the report's 主动公开 total, and the sum of the whole share series
+    (which may go on in the next sentence of the paragraph)."""
     claims = ctx.result.claims
     numerator = claims[num_index]
     bases = []
@@ -93,11 +93,24 @@ def _narrative_bases(ctx, index: int, num_index: int) -> list[tuple[float, str, 
         is_part = j + 1 < len(claims) and _is_share(claims[j + 1]) and claims[j + 1].paragraph == c.paragraph
         if is_part:
             series += c.value
-        elif j < num_index and c.value > numerator.value and _is_total(c):  # a part of the series is not its base
-            bases.append((float(c.value), f"正文所称「{c.text}」", []))
+        elif j < num_index and c.value > numerator.value and (_is_total(c) or c.approx):
+            bases.append((float(c.value), f"正文所称「{c.text}」", []))  # a part of the series is not its base
     if series > numerator.value:
         bases.append((series, "所列各项之和", []))
+    if numerator.metric == "other" and (numerator.unit or "") in ("条", "件") and "申请" not in numerator.text:
+        for c in claims:  # "主动公开信息中，机构职能类1404件，占12.2%": of the 主动公开 total
+            if c.metric == "proactive_total" and c.value > numerator.value:
+                bases.append((float(c.value), f"主动公开总数「{c.text}」", []))
     return bases
+
+
+def _numerator_cells(ctx, numerator: Claim) -> list[str]:
+    if not numerator.metric.startswith(("T2.", "T3.", "T4.")) or not ctx.has_table(numerator.metric[:2]):
+        return []
+    from ..claimcheck import metric_cells
+
+    present = {f.ref for t in ctx.result.tables.values() for f in t.figures.values()}
+    return list(metric_cells(numerator.metric, ctx.table_layout, present))
 
 
 @rule(
@@ -106,11 +119,13 @@ def _narrative_bases(ctx, index: int, num_index: int) -> list[tuple[float, str, 
     family="percentage",
     severity="warning",
     summary="A stated share (占 P%) does not follow from the figures",
-    zh="正文的占比（如「予以公开及部分公开42件，占51.85%」）应等于该项数字除以其总数（办结总数、新收总数、"
-    "正文所述总数或所列各项之和之一），允许按所给小数位四舍五入或截断。",
+    zh="正文的占比（如「予以公开及部分公开42件，占51.85%」）应等于该项数字除以其总数（办结总数、新收总数、新收加上年结转、"
+    "正文所述总数（含约数）、主动公开总数或所列各项之和之一），允许按所给小数位四舍五入或截断。所有口径都不符时才报告，"
+    "并列出分项与总数所在的表格单元格。",
     en="A stated share ('42 granted, 51.85%') must equal the count divided by its base (handled total, new "
-    "requests, a total stated earlier in the paragraph, or the sum of the listed items), allowing for rounding "
-    "or truncation at the stated precision.",
+    "requests, new + carried over, a total stated earlier in the paragraph, exact or approximate, the 主动公开 total, "
+    "or the sum of the listed items), allowing for rounding or truncation at the stated precision. It is flagged only "
+    "when no base reproduces the share, with the cells of the part and of the base.",
     passing=("「予以公开及部分公开42件，占51.85%」，42 / 81 = 51.85%", "pingtan-2023"),
     failing=("「予以公开及部分公开42件，占58.85%」，42 / 81 = 51.85%", ""),
     options={"tolerance": None},
@@ -125,24 +140,78 @@ def share(ctx) -> Iterator[Finding]:
             continue
         numerator = claims[j]
         numerators = {float(numerator.value)}
-        if numerator.metric.startswith(("T3.", "T4.")) and (v := ctx.metric_value(numerator.metric)) is not None:
+        part_cells = _numerator_cells(ctx, numerator)
+        if part_cells and not _uncertain(ctx, part_cells) and (v := ctx.metric_value(numerator.metric)) is not None:
             numerators.add(float(v))
         bases = _table_bases(ctx, numerator) + _narrative_bases(ctx, i, j)
         if not bases:
             continue
         decimals = _decimals(claim)
         tolerance = ctx.option("tolerance")
-        tolerance = 10.0**-decimals if tolerance is None else float(tolerance)
+        tolerance = 10.0**-decimals if tolerance is None else float(tolerance)  # rounding or truncation
         if any(abs(100 * n / b - claim.value) <= tolerance + 1e-9 for n in numerators for b, _, _ in bases):
             continue
-        base, label, refs = bases[0]
+        # The base whose share comes closest is the one the writer most likely meant.
+        base, label, refs = min(bases, key=lambda b: abs(100 * numerator.value / b[0] - claim.value))
         expected = round(100 * numerator.value / base, max(decimals, 1))
         yield ctx.finding(
             f"正文称「{numerator.text}」「{claim.text}」，但 {fmt(numerator.value)} ÷ {fmt(base)}（{label}）"
             f"= {fmt(expected)}%，与所述 {fmt(claim.value)}% 不符（其他口径也不一致）。请核对占比。",
             expected=expected,
             found=claim.value,
+            cells=list(dict.fromkeys(part_cells + refs)),
             claims=[j, i],
-            evidence_cells=refs,
+            evidence_cells=[r for _, _, rs in bases for r in rs],
             bases=[{"value": b, "label": lab, "cells": r} for b, lab, r in bases],
+        )
+
+
+def _share_series(ctx) -> dict[int, list[tuple[int, int]]]:
+    """paragraph -> [(count claim, share claim)] in reading order."""
+    series: dict[int, list[tuple[int, int]]] = {}
+    for i, claim in enumerate(ctx.result.claims):
+        if _is_share(claim) and (j := _numerator(ctx, i)) is not None and claim.paragraph is not None:
+            series.setdefault(claim.paragraph, []).append((j, i))
+    return series
+
+
+@rule(
+    "NB207",
+    name="complete_shares_total",
+    family="narrative_vs_table",
+    severity="warning",
+    summary="Parts whose shares add up to 100% sum to another figure than the total stated for them",
+    zh="正文列出各项及其占比，占比之和为 100%（列举完整），则各项之和应等于正文所述的总数；否则总数或某一分项有误。",
+    en="When the narrative lists parts with their shares and the shares add up to 100% (the list is complete), the "
+    "parts must add up to the total the paragraph states; otherwise the total or a part is wrong.",
+    passing=("「共收到申请81件……42件，占51.85%……」各项合计 81，占比合计 100%", ""),
+    failing=("「共收到申请85件」，其后各项 42+5+31+1+2=81 件、占比合计 100%", "总数与完整分项不符"),
+)
+def complete_shares_total(ctx) -> Iterator[Finding]:
+    claims = ctx.result.claims
+    for paragraph, pairs in _share_series(ctx).items():
+        if len(pairs) < 2:
+            continue
+        counts = [claims[j] for j, _ in pairs]
+        if len({c.unit for c in counts}) != 1 or any(c.approx for c in counts):
+            continue
+        shares = [claims[i] for _, i in pairs]
+        ulp = max(10.0 ** -_decimals(c) for c in shares)
+        if abs(sum(c.value for c in shares) - 100) > len(shares) * ulp / 2 + 1e-9:
+            continue  # not a complete list
+        parts = sum(c.value for c in counts)
+        first = pairs[0][0]
+        totals = [k for k in range(first) if claims[k].paragraph == paragraph and claims[k].unit == counts[0].unit
+                  and not claims[k].approx and claims[k].time == "this_year" and _is_total(claims[k])
+                  and claims[k].value > max(c.value for c in counts)]
+        if not totals or any(abs(claims[k].value - parts) <= ctx.tolerance for k in totals):
+            continue
+        k = totals[-1]  # the nearest total before the list
+        yield ctx.finding(
+            f"正文称「{claims[k].text}」（{fmt(claims[k].value)}），其后列明的 {len(counts)} 项占比合计 100%（列举完整），"
+            f"但各项合计 {fmt(parts)}（相差 {fmt(abs(claims[k].value - parts))}）。请核对总数或分项。",
+            expected=parts,
+            found=claims[k].value,
+            claims=[k] + [j for j, _ in pairs],
+            paragraph=paragraph,
         )
