@@ -374,7 +374,7 @@ def test_traditional_characters_link_as_simplified():
     assert [(c.metric, c.value) for c in found] == [
         ("T3.new_received.total", 70), ("T3.handled_total.total", 69), ("T3.carried_forward.total", 1)]
     assert [c.text for c in found] == ["收到70件", "辦結69件", "1件結轉下年度"]
-    assert linked("全年未收取資訊處理費，行政覆議、行政訴訟均未發生。") == [
+    assert linked("全年未收取資訊處理費，行政復議、行政訴訟均未發生。") == [
         ("fees_collected_yuan", 0), ("T4.review.total", 0), ("T4.litigation.total", 0)]
 
 

@@ -10,7 +10,7 @@ from ..model import Claim, Paragraph, Provenance
 from .cues import Cue, cue_finder
 from .linking import OTHER, Link, Linker, zero_metrics
 from .numbers import Mention, find_numbers
-from .traditional import to_simplified
+from ..ingest.script import to_simplified
 
 if TYPE_CHECKING:
     from .learned import LearnedLinker
