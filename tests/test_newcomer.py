@@ -181,7 +181,7 @@ def test_findings_come_in_report_order_whatever_order_they_were_found_in(monkeyp
     assert expected[:2] == [("NB103", ["T3.handled_total.natural"]), ("NB103", ["T3.handled_total.total"])]
     for result in (html, txt):
         result.findings = list(reversed(result.findings))
-        real = reconcile.registry.active_rules
+        real = reconcile.rulebook.active_rules
         monkeypatch.setattr(reconcile, "active_rules", lambda cfg, scope: list(reversed(real(cfg, scope))))
         analysis = reconcile.arithmetic._analyse
         monkeypatch.setattr(reconcile.arithmetic, "_analyse", lambda ctx: list(reversed(analysis(ctx))))

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.reconcile import ConfigError, catalog, load_config, reconcile, registry
+from nianbao.reconcile import ConfigError, catalog, load_config, reconcile
+from nianbao.reconcile import rulebook
 from nianbao.reconcile.evaluate import result_from_gold
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
@@ -113,9 +114,9 @@ def test_user_rule_from_an_entry_point(tmp_path, monkeypatch, request):
 
             return myrules_eptest.too_many_unable
 
-    monkeypatch.setattr(registry, "entry_points", lambda group: [FakeEntryPoint()] if group == "nianbao.rules" else [])
-    registry.entry_point_rules.cache_clear()  # installed rules are read once per process
-    request.addfinalizer(registry.entry_point_rules.cache_clear)
+    monkeypatch.setattr(rulebook, "entry_points", lambda group: [FakeEntryPoint()] if group == "nianbao.rules" else [])
+    rulebook.entry_point_rules.cache_clear()  # installed rules are read once per process
+    request.addfinalizer(rulebook.entry_point_rules.cache_clear)
     r = result_from_gold(SAMPLES / "pingtan-2023-html")
     assert [f.code for f in reconcile(r)] == ["X900"]
 

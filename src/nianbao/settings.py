@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from .reconcile.config import CONFIG_NAME, Config, ConfigError, config_from_dict, validate
+from .reconcile.rulebook import validate
+from .reconcile.config import CONFIG_NAME, Config, ConfigError, config_from_dict, read_toml
 
 MODEL_DIR_ENV = "NIANBAO_MODEL_DIR"
 
@@ -70,7 +70,7 @@ class Settings:
         """These settings with some changed; ``config=`` takes the rule settings alone, as the
         reconcile API does (a Config, a parsed nianbao.toml dict or a path)."""
         if "config" in overrides:
-            from .reconcile.config import as_config
+            from .reconcile.rulebook import as_config
 
             overrides["rules"] = as_config(overrides.pop("config"))
         new = self.replace(**overrides) if overrides else self
@@ -107,12 +107,7 @@ class Settings:
         data: dict[str, Any] = {}
         if path is not None:
             path = Path(path)
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise ConfigError(f"config file {path} does not exist: give the path of a nianbao.toml") from None
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-                raise ConfigError(f"config file {path} is not valid TOML ({exc}): fix the syntax and retry") from None
+            data = read_toml(path)
         settings = from_dict(data, source=str(path) if path else "settings", base=path.parent if path else None)
         if path is not None:
             settings = settings.replace(path=path.resolve(), rules=dataclasses.replace(settings.rules, path=path.resolve()))

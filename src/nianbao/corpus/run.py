@@ -20,8 +20,8 @@ What it does, in order:
    at most the uncommitted batch, which the next run re-checks.
 5. **Corpus checks**: agency names clustered across years (``agencies``), then
    ``nianbao.reconcile.reconcile_corpus(results)`` (cross-year continuity,
-   copied narrative) when that function exists; its findings are stored
-   with scope ``corpus``, replacing the previous run's.
+   copied narrative); its findings are stored with scope ``corpus``,
+   replacing the previous run's.
 """
 
 from __future__ import annotations
@@ -36,10 +36,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
-from ..model import Finding, ReportResult
+from ..model import Finding
 from ..settings import Settings
 from .agencies import cluster_agencies
 from .store import ReportRows, Store, finding_rows, utcnow
@@ -335,72 +334,29 @@ class _Progress:
 
 
 # ---- corpus-level checks --------------------------------------------------
-def run_corpus_checks(store: Store, settings: Settings | None = None) -> int | None:
-    """Cluster agency names, then run ``reconcile_corpus`` over all ok results.
-    Returns the number of corpus findings, or None if this nianbao has no
-    ``reconcile_corpus`` yet."""
+def run_corpus_checks(store: Store, settings: Settings | None = None) -> int:
+    """Cluster agency names, then run ``reconcile_corpus`` over all readable results (cross-year,
+    copied narrative); its findings replace the previous run's.  Returns their number."""
+    from ..reconcile import reconcile_corpus
+
     rows = store.con.execute("SELECT report_id, agency_norm FROM reports").fetchall()
     canonical = cluster_agencies(norm for _, norm in rows)
     store.set_agency_norm({rid: canonical[norm] for rid, norm in rows if norm and canonical[norm] != norm})
-
-    from .. import reconcile
-
-    reconcile_corpus = getattr(reconcile, "reconcile_corpus", None)
-    if reconcile_corpus is None:
-        return None
     norm_of = dict(store.con.execute("SELECT report_id, agency_norm FROM reports").fetchall())
     results = []
-    for rid, result in store.iter_results(status="ok"):
-        # Cross-year checks pair reports by agency: give them the name that
-        # lines up across years.
-        result.agency = norm_of.get(rid) or result.agency
-        results.append(result)
-    found = reconcile_corpus(results, config=(settings or Settings()).rules)
+    for status in ("ok", "partial"):
+        for rid, result in store.iter_results(status=status):
+            # Cross-year checks pair reports by agency: give them the name that lines up across years.
+            result.agency = norm_of.get(rid) or result.agency
+            results.append(result)
+    report_of = {r.source: r.sha256 for r in results}
+    found: dict[str, list[Finding]] = {}
+    for source, finding in reconcile_corpus(results, config=(settings or Settings()).rules):
+        found.setdefault(report_of[source], []).append(finding)
     rows_out: list[tuple] = []
     now = utcnow()
-    for rid, findings in _attach(found, results).items():
+    for rid, findings in found.items():
         rows_out.extend(finding_rows(rid, findings, "corpus", __version__, now))
     store.replace_corpus_findings(rows_out)
     store.mark_corpus_checked()
     return len(rows_out)
-
-
-def _attach(found: Any, results: list[ReportResult]) -> dict[str, list[Finding]]:
-    """Group corpus findings by the report each belongs to.  Accepts what
-    ``reconcile_corpus`` may return: ``{report key: [Finding]}``, ``[(report
-    key, Finding)]`` or ``[Finding]`` naming its report in ``evidence``; a
-    report key is a sha256, a source path or a ReportResult."""
-    by_key: dict[str, str] = {}
-    for r in results:
-        by_key[r.sha256] = r.sha256
-        by_key[r.source] = r.sha256
-    out: dict[str, list[Finding]] = {}
-
-    def key_of(k: Any) -> str:
-        if isinstance(k, ReportResult):
-            return k.sha256
-        return by_key.get(str(k), str(k))
-
-    items: Iterable[tuple[Any, Finding]]
-    if isinstance(found, dict):
-        items = ((k, f) for k, fs in found.items() for f in fs)
-    else:
-        items = ((f[0], f[1]) if isinstance(f, tuple) else (_evidence_key(f, by_key), f) for f in found or [])
-    for k, f in items:
-        out.setdefault(key_of(k), []).append(f)
-    return out
-
-
-def _evidence_key(f: Finding, by_key: dict[str, str]) -> str:
-    ev = f.evidence or {}
-    for name in ("report_id", "sha256", "report", "source", "path", "current", "this_year"):
-        value = ev.get(name)
-        if isinstance(value, dict):
-            value = value.get("sha256") or value.get("source")
-        if value is not None and str(value) in by_key:
-            return by_key[str(value)]
-    for name in ("reports", "sources"):
-        values = [str(v) for v in ev.get(name) or [] if str(v) in by_key]
-        if values:
-            return by_key[values[-1]]  # the later report of a pair
-    return "corpus"

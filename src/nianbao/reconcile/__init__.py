@@ -16,9 +16,10 @@ from typing import Any, Mapping
 
 from ..model import SEVERITY_ORDER, Finding, Message, ReportResult
 from .agency import normalise_agency
-from .config import Config, ConfigError, as_config, load_config
+from .rulebook import active_rules, as_config, catalog, find_rule, load_config
+from .config import Config, ConfigError
 from .context import CorpusContext, RuleContext
-from .registry import Rule, active_rules, catalog, find_rule, rule
+from .registry import Rule, rule
 
 __all__ = [
     "Config",

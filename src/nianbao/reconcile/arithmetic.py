@@ -19,8 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..tables import schema
-from .names import _T4_GROUP_LABELS as T4_GROUP_LABELS
-from .names import cell_label, column_label, row_label
+from .names import _T4_GROUP_LABELS as T4_GROUP_LABELS, cell_label, column_label, row_label
 
 BALANCE, ROW_TOTAL, RESULT_TOTAL, T4_TOTAL, BLANK_TOTAL = "NB101", "NB102", "NB103", "NB104", "NB302"
 ARITHMETIC_CODES = (BALANCE, ROW_TOTAL, RESULT_TOTAL, T4_TOTAL)
@@ -205,7 +204,7 @@ def _known_sum(ctx, refs) -> float:
 
 def describe(problem: Problem) -> str:
     """The finding message, in the report's language."""
-    from .context import fmt
+    from .names import fmt  # noqa: F811
 
     where = cell_label(problem.cell)
     if problem.kind == "blank":

@@ -10,8 +10,9 @@ Example::
     tolerance = 0.5                     # any rule option, by rule code
     severity = "warning"                # override the rule's default severity
 
-The config is read once, by the caller (CLI or API), and handed to
-``reconcile``; rules never read files themselves.
+The config is read once, at the edge (``nianbao.settings.Settings``, or
+``catalog.load_config`` for the rules alone), and handed to ``reconcile``;
+rules never read files themselves.
 """
 
 from __future__ import annotations
@@ -54,36 +55,15 @@ class Config:
         return self.path.parent if self.path else Path.cwd()
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Read a ``nianbao.toml``.
-
-    ``path=None`` looks for ``nianbao.toml`` in the current directory and
-    falls back to the defaults when there is none.  A missing explicit path
-    or a malformed file raises ConfigError saying what to fix.
-    """
-    if path is None:
-        found = Path.cwd() / CONFIG_NAME
-        if not found.is_file():
-            return Config()
-        path = found
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A nianbao.toml parsed, or ConfigError saying what to fix."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist: give the path of a nianbao.toml") from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path} is not valid TOML ({exc}): fix the syntax and retry") from None
-    config = config_from_dict(data, source=str(path))
-    config.path = path.resolve()
-    validate(config)
-    return config
-
-
-def validate(config: Config) -> None:
-    """Fail now, not at the first report, on unknown rule codes or plugins that do not load."""
-    from .registry import catalog
-
-    catalog(config)
 
 
 def config_from_dict(data: Mapping[str, Any], source: str = "config") -> Config:
@@ -109,16 +89,3 @@ def config_from_dict(data: Mapping[str, Any], source: str = "config") -> Config:
             raise ConfigError(f"{source}: [rules.{key}] severity must be one of {', '.join(_SEVERITIES)}")
         options[key] = dict(value)
     return Config(disable=set(disable), plugins=list(plugins), options=options)
-
-
-def as_config(config: Config | Mapping[str, Any] | str | Path | None) -> Config:
-    """Accept a Config, a parsed TOML dict, a path, or None (defaults)."""
-    if config is None:
-        return Config()
-    if isinstance(config, Config):
-        return config
-    if isinstance(config, (str, Path)):
-        return load_config(config)
-    if isinstance(config, Mapping):
-        return config_from_dict(config)
-    raise TypeError(f"config must be a Config, dict, path or None, not {type(config).__name__}")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Iterable
 
-from ..model import Claim, Figure, Finding, Paragraph, ReportResult, format_number, plain_number
+from ..model import Claim, Figure, Finding, Paragraph, ReportResult, plain_number
 from ..tables.schema import resolve_metric
 from .config import Config
+from .names import fmt  # noqa: F401  (rules and plugins written against context.fmt)
 from .registry import Rule
 
 
@@ -216,8 +217,3 @@ class CorpusContext(_FindingMaker):
 
 
 _plain = plain_number
-
-
-def fmt(x: float | int | None) -> str:
-    """A figure as a reader of the report writes it (空 when there is none)."""
-    return format_number(x, missing="空")

@@ -31,7 +31,7 @@ def family_of(rule_or_family: str) -> str:
     """A gold/predicted rule name mapped to its family (finer names via the catalog)."""
     if rule_or_family in FAMILIES:
         return rule_or_family
-    from .registry import builtin_rules
+    from .rulebook import builtin_rules
 
     for r in builtin_rules():
         if rule_or_family in (r.name, r.code):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..model import format_number
 from ..tables.schema import (
     T2_COLUMN_LABELS,
     T2_ROW_LABELS,
@@ -42,3 +43,8 @@ def column_label(col: str) -> str:
 
 def row_label(row: str) -> str:
     return short_row(_T3_ROW_LABELS.get(row, row))
+
+
+def fmt(x: float | int | None) -> str:
+    """A figure as a reader of the report writes it (空 when there is none)."""
+    return format_number(x, missing="空")

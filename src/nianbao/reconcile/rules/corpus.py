@@ -7,8 +7,7 @@ from difflib import SequenceMatcher
 from typing import Iterator
 
 from ...model import Finding, ReportResult
-from ..context import fmt
-from ..names import cell_label
+from ..names import cell_label, fmt
 from ..registry import rule
 
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")

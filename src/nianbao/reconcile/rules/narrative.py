@@ -9,8 +9,7 @@ import cn2an
 
 from ...model import Finding
 from ..claimcheck import claim_position, verdicts
-from ..context import fmt
-from ..names import cell_label
+from ..names import cell_label, fmt
 from ..registry import rule
 
 

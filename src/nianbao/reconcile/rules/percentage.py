@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ...model import Claim, Finding
 from ..claimcheck import claim_position
-from ..context import fmt
+from ..names import fmt
 from ..registry import rule
 
 _PERCENT_UNITS = ("%", "％")

@@ -7,8 +7,7 @@ from typing import Iterator
 
 from ...model import Finding
 from ...tables.schema import T2_ROWS_2019
-from ..context import fmt
-from ..names import cell_label
+from ..names import cell_label, fmt
 from ..registry import rule
 
 
