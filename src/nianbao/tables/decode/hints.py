@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import cn2an
 
 from ..schema import t3_derived
 from .solve import Hint
@@ -56,6 +55,8 @@ def _patterns(layout: str) -> list[tuple[str, str, tuple[str, ...]]]:
 def _number(text: str) -> int | None:
     if text.isdigit():
         return int(text)
+    import cn2an  # imported late: it costs ~0.1 s at start-up and only Chinese numerals need it
+
     try:
         return int(cn2an.cn2an(text, "smart"))
     except ValueError:  # not a well-formed numeral ("十十"): no hint from it
