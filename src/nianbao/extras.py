@@ -17,6 +17,25 @@ EXTRAS = {
     "ocr": "scanned PDF pages",
     "train": "training the paragraph classifier",
     "plots": "summary plots and spreadsheet exports",
+    "spacy": "the spaCy pipeline component",
+    "synth": "rendering synthetic test reports",
+}
+
+# top-level module -> the extra that installs it
+MODULE_EXTRAS = {
+    "dask": "dask",
+    "distributed": "dask",
+    "fastapi": "review",
+    "starlette": "review",
+    "uvicorn": "review",
+    "multipart": "review",
+    "python_multipart": "review",
+    "matplotlib": "plots",
+    "openpyxl": "plots",
+    "sklearn": "train",
+    "scipy": "train",
+    "spacy": "spacy",
+    "reportlab": "synth",
 }
 
 
@@ -28,6 +47,11 @@ def require(module: str, extra: str) -> None:
     """Raise ``MissingExtra`` unless ``module`` can be imported."""
     if importlib.util.find_spec(module.split(".")[0]) is None:
         raise MissingExtra(missing_extra_message(module, extra))
+
+
+def extra_for_module(module: str) -> str | None:
+    """The extra that provides ``module`` (a dotted name is looked up by its top package)."""
+    return MODULE_EXTRAS.get(module.split(".")[0])
 
 
 def missing_extra_message(module: str, extra: str) -> str:
