@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from ..numerals import to_number as chinese_to_number  # cn2an's reading, cn2an imported only for rare forms
 
 Qualifier = Literal["exact", "approx", "at_least", "at_most"]
 
@@ -87,9 +88,7 @@ def to_number(raw: str) -> float | int:
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):
         value = float(text)
     else:
-        import cn2an  # imported late: it costs ~0.1 s at start-up and only Chinese numerals need it
-
-        value = float(cn2an.cn2an(text, "smart"))
+        value = float(chinese_to_number(text))
     return int(value) if value.is_integer() else round(value, 6)
 
 

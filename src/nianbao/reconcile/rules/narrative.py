@@ -7,6 +7,7 @@ from typing import Iterator
 
 
 from ...model import Finding
+from ...numerals import to_number as chinese_to_number
 from ..claimcheck import claim_position, verdicts
 from ..context import fmt
 from ..names import cell_label
@@ -130,9 +131,7 @@ _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 def _number(text: str, wan: str | None) -> float:
     """'2,602' / '1.2' + 万 / '十二' as a number (cn2an reads Chinese numerals)."""
     if re.fullmatch(_CN_NUM, text):
-        import cn2an  # imported late: it costs ~0.1 s at start-up and only Chinese numerals need it
-
-        value = float(cn2an.cn2an(text, "smart"))
+        value = float(chinese_to_number(text))
     else:
         value = float(text.replace(",", ""))
     return value * _MULTIPLIER.get(wan or "", 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 
+from ...numerals import to_number as chinese_to_number
 from ..schema import t3_derived
 from .solve import Hint
 
@@ -55,10 +56,8 @@ def _patterns(layout: str) -> list[tuple[str, str, tuple[str, ...]]]:
 def _number(text: str) -> int | None:
     if text.isdigit():
         return int(text)
-    import cn2an  # imported late: it costs ~0.1 s at start-up and only Chinese numerals need it
-
     try:
-        return int(cn2an.cn2an(text, "smart"))
+        return int(chinese_to_number(text))
     except ValueError:  # not a well-formed numeral ("十十"): no hint from it
         return None
 
