@@ -355,3 +355,17 @@ def test_cli_train_writes_a_loadable_model(tmp_path):
     assert 0.5 < cv["macro_f1"] <= 1.0
     loaded = clf.ParagraphClassifier.load(tmp_path)
     assert loaded.predict(["本年度未收取政府信息公开处理费。"])[0][0] == "other"
+
+
+def test_a_missing_model_is_a_message_on_the_checked_result(tmp_path):
+    """Settings.model_dir (nianbao.toml [classifier], NIANBAO_MODEL_DIR) reaches the classifier;
+    a folder without a model is said on the result, and the paragraphs keep their heading labels."""
+    from nianbao.pipeline import check
+
+    missing = check(SEED / "source.txt", model_dir=tmp_path)
+    assert [m.code for m in missing.messages if m.code.startswith("model")] == ["model-missing"]
+    assert str(tmp_path) in next(m.text for m in missing.messages if m.code == "model-missing")
+    assert all(p.score is None for p in missing.paragraphs)
+    shipped = check(SEED / "source.txt")
+    assert not [m for m in shipped.messages if m.code.startswith("model")]
+    assert all(p.score is not None for p in shipped.paragraphs)

@@ -101,5 +101,7 @@ def train_command(
 
 
 def _env_model_dir() -> Optional[Path]:
-    env = os.environ.get("NIANBAO_MODEL_DIR")
+    from ..settings import MODEL_DIR_ENV
+
+    env = os.environ.get(MODEL_DIR_ENV)
     return Path(env) if env else None
