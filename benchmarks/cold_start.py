@@ -9,6 +9,8 @@ the two sides interleaved so that load from other jobs hits both alike:
 - cold HTML: `nianbao check REPORT.html` (the installed script, run from an empty folder) vs the
   cold floor: start Python, `jieba.initialize()`, parse the page with lxml, one jieba pass over
   its text.  Target <= 1.5x.
+- the same without the command line: a fresh Python running `pipeline.check(REPORT.html)` (what
+  the CLI layer adds is the difference).
 - warm HTML: `pipeline.check(REPORT.html)` vs the same floor's parse + jieba pass, in one
   process after a warm-up.  Target <= 2x.
 - born-digital PDF (the same real report printed by Chromium): cold `nianbao check REPORT.pdf`
@@ -49,6 +51,13 @@ jieba.initialize()
 import lxml.html
 text = lxml.html.fromstring(open(sys.argv[1], "rb").read()).text_content()
 jieba.lcut(text)
+"""
+
+# The library without the command line (the difference is what the CLI layer costs).
+API = r"""
+import sys
+from nianbao.pipeline import check
+check(sys.argv[1])
 """
 
 CAMELOT = r"""
@@ -181,6 +190,10 @@ def main() -> None:
                             [nianbao, "check", str(html)], [sys.executable, "-c", FLOOR, str(html)], args.runs, empty)
         results.append(("cold HTML check / cold floor, wall", r, "<= 1.5", r <= 1.5))
         results.append(("cold HTML check / cold floor, CPU", c, "(<= 1.5)", c <= 1.5))
+        r, c = compare_cold("cold pipeline.check() in a fresh Python (no CLI) vs the same cold floor",
+                            [sys.executable, "-c", API, str(html)], [sys.executable, "-c", FLOOR, str(html)], args.runs, empty)
+        results.append(("cold HTML pipeline.check() without the CLI / cold floor, wall", r, "(<= 1.5)", r <= 1.5))
+        results.append(("cold HTML pipeline.check() without the CLI / cold floor, CPU", c, "(<= 1.5)", c <= 1.5))
         r = compare_warm("warm in-process check() vs warm floor (lxml parse + one jieba pass)", html, "floor", args.runs, empty)
         results.append(("warm HTML check / warm floor", r, "<= 2", r <= 2))
         pdf = None if args.no_pdf else born_digital_pdf(html, Path(tmp))
