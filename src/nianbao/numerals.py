@@ -3,11 +3,11 @@
 cn2an's "smart" mode reads every form reports use (二十八, 一百零五, 两千, 1.5万, 十二点五,
 speaking forms like 三千二) but costs about 0.1 s to import, a tenth of a cold ``nianbao
 check``.  ``to_number`` reads the canonical forms of integers below 10^8 itself (digits 一…九
-and 两 with 千百十, 零 where a unit is skipped, a leading 十, one 万; and Arabic digits times 万
-or 亿) and hands anything else to
-cn2an, imported then: the result is cn2an's on every string (tests/test_numerals.py checks the
-fast path against cn2an on every string of up to four numeral characters and on cn2an's own
-rendering of every integer below 20,000 and of a thousand spread up to 10^8).
+and 两 with 千百十, 零 where a unit is skipped, a leading 十, one 万; Arabic digits times 万 or
+亿) and hands anything else to cn2an, imported then.  The result is cn2an's on every string:
+tests/test_numerals.py checks the fast path against cn2an on every string of up to four
+numeral characters, on cn2an's rendering of every integer below 20,000 and of a thousand
+spread up to 10^8, and on Arabic digits times 万/亿.
 """
 
 from __future__ import annotations
