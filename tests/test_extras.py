@@ -47,7 +47,7 @@ def test_train_without_scikit_learn_names_the_extra(tmp_path):
 
 def test_check_needs_no_extra(tmp_path):
     """HTML, TXT and the seed through `nianbao check` with every extra's modules unimportable."""
-    blocked = ["dask", "distributed", "fastapi", "starlette", "uvicorn", "matplotlib", "sklearn", "scipy", "spacy", "skops", "reportlab"]
+    blocked = ["dask", "distributed", "fastapi", "starlette", "uvicorn", "matplotlib", "sklearn", "scipy", "spacy", "skops", "reportlab", "rapidocr", "onnxruntime"]
     for source in [SAMPLES / "pingtan-2020-html" / "source.html", SAMPLES / "pingtan-2020-txt" / "source.txt", SAMPLES / "jinshui-sfj-2023-txt" / "source.txt"]:
         proc = _without(blocked, "check", str(source), cwd=tmp_path)
         assert proc.returncode in (0, 1), proc.stderr

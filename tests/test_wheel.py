@@ -27,7 +27,7 @@ SEED = SAMPLES / "jinshui-sfj-2023-txt"
 
 pytestmark = pytest.mark.slow
 
-EXTRAS_MODULES = ["dask", "distributed", "fastapi", "starlette", "uvicorn", "matplotlib", "sklearn", "scipy", "spacy", "skops", "reportlab"]
+EXTRAS_MODULES = ["dask", "distributed", "fastapi", "starlette", "uvicorn", "matplotlib", "sklearn", "scipy", "spacy", "skops", "reportlab", "rapidocr", "onnxruntime"]
 
 CHECK = (
     "import json, sys\n"

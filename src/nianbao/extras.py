@@ -36,6 +36,8 @@ MODULE_EXTRAS = {
     "scipy": "train",
     "spacy": "spacy",
     "reportlab": "synth",
+    "rapidocr": "ocr",
+    "onnxruntime": "ocr",
 }
 
 
