@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test install system-deps bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,ocr]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,ocr]'
 	touch $(STAMP)
 
 install: $(STAMP)

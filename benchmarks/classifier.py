@@ -17,18 +17,19 @@ import time
 import warnings
 
 from nianbao.model import Paragraph
+from nianbao import training
 from nianbao.sections import classifier as clf
 
 
 def _reports() -> list[list[Paragraph]]:
     """Every real paragraph, grouped as the pipeline would get them (one list per report)."""
-    from nianbao.sections.classifier_data import segment_reports
+    from nianbao.sections.classifier_data import load_labels_jsonl, segment_reports
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        reports = [r.paragraphs for r in segment_reports(sorted(clf.DEFAULT_SAMPLES_DIR.glob("*/source.*")))]
+        reports = [r.paragraphs for r in segment_reports(sorted(training.DEFAULT_SAMPLES_DIR.glob("*/source.*")))]
     by_url: dict[str, list[Paragraph]] = {}
-    for ex in clf.load_labels_jsonl(clf.DEFAULT_LABELS_PATH):
+    for ex in load_labels_jsonl(training.DEFAULT_LABELS_PATH):
         group = by_url.setdefault(ex.document, [])
         group.append(Paragraph(text=ex.text, part=-1, index=len(group)))
     return reports + list(by_url.values())

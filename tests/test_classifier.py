@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from nianbao import training
 from nianbao.model import Paragraph
 from nianbao.sections import classifier as clf
 from nianbao.sections.classifier_data import (
@@ -31,7 +32,7 @@ SEED = SAMPLES / "jinshui-sfj-2023-txt"
 
 @pytest.fixture(scope="module")
 def model() -> clf.ParagraphClassifier:
-    return clf.ParagraphClassifier.load(clf.DEFAULT_MODEL_DIR)
+    return clf.ParagraphClassifier.load()  # the model shipped in the package
 
 
 def _labels_rows() -> dict[str, dict]:
@@ -92,10 +93,10 @@ def test_held_out_paragraph_gets_its_hand_label(model, row_id, expected):
 
 def test_held_out_scores_do_not_regress(model):
     """Scores on all held-out hand labels, labelled in report order (what label_paragraphs does)."""
-    examples = clf.load_training_examples()
-    _train, test = clf.split_examples(examples)
+    examples = training.load_training_examples()
+    _train, test = training.split_examples(examples)
     assert {e.source for e in test} <= {"labels", "gold"}
-    result = clf.evaluate_examples(model, test, in_order=True)
+    result = training.evaluate_examples(model, test, in_order=True)
     assert result["macro_f1"] >= 0.80, result["per_label"]
     assert result["per_label"]["problem"]["f1"] >= 0.85
     assert result["per_label"]["measure"]["f1"] >= 0.85
@@ -105,7 +106,7 @@ def test_held_out_scores_do_not_regress(model):
 def test_label_order_does_not_step_back_from_part_five():
     """A run of measures worded like disclosure work, right after the problems, stays measures:
     the format's part order is imposed on the label order model."""
-    order = clf.LabelOrder.estimate([["overview", "proactive", "proactive", "management", "problem", "measure", "measure", "other"]] * 3)
+    order = training.estimate_label_order([["overview", "proactive", "proactive", "management", "problem", "measure", "measure", "other"]] * 3)
     i = clf.LABELS.index
     probs = np.full((4, len(clf.LABELS)), 0.02)
     probs[0, i("problem")] = 0.9
@@ -116,7 +117,7 @@ def test_label_order_does_not_step_back_from_part_five():
 
 
 def test_evaluate_labels_scores_only_held_out_rows(model):
-    result = clf.evaluate_labels(LABELS_PATH, model)
+    result = training.evaluate_labels(LABELS_PATH, model)
     held_out = [r for r in _labels_rows().values() if is_test_agency(agency_of_url(r["url"]))]
     assert result["n"] == len(held_out)
     assert 0.6 <= result["macro_f1"] <= 1.0
@@ -212,45 +213,64 @@ SMALL_TRAINING = [
 ]
 
 
-def _small_model() -> clf.ParagraphClassifier:
+def _small_model() -> training.SklearnClassifier:
     from nianbao.sections.classifier_data import LabelledText
 
     examples = [LabelledText(t, label, agency="a", source="labels", document="d") for t, label in SMALL_TRAINING]
-    return clf.fit(examples)
+    return training.fit(examples)
 
 
-def test_skops_round_trip_gives_the_same_probabilities(tmp_path):
-    model = _small_model()
-    model.info = {"version": clf.MODEL_VERSION}
+def test_saved_model_is_json_and_npz_and_gives_the_same_probabilities(tmp_path):
+    fitted = _small_model()
+    model = fitted.export()
+    model.info = {"version": training.MODEL_VERSION}
     path = model.save(tmp_path)
-    assert path.suffix == ".skops" and zipfile.is_zipfile(path)  # skops archive, not a pickle
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == clf.FORMAT
+    assert zipfile.is_zipfile(tmp_path / clf.ARRAYS_FILENAME)  # numpy's npz: plain arrays, no pickle
     loaded = clf.ParagraphClassifier.load(tmp_path)
     texts = [t for t, _ in SMALL_TRAINING] + ["本年度未收取信息处理费。"]
-    assert (loaded.predict_proba(texts) == model.predict_proba(texts)).all()
-    assert loaded.transitions is not None and (loaded.transitions.matrix == model.transitions.matrix).all()
-    assert (loaded.problem_probability(texts) == model.problem_probability(texts)).all()
+    assert np.allclose(loaded.predict_proba(texts), fitted.predict_proba(texts), rtol=0, atol=1e-12)
+    assert loaded.transitions is not None and (loaded.transitions.matrix == fitted.transitions.matrix).all()
+    assert np.allclose(loaded.problem_probability(texts), fitted.problem_probability(texts), rtol=0, atol=1e-12)
+    assert loaded.info == {"version": training.MODEL_VERSION}
 
 
-def test_loading_refuses_untrusted_code(tmp_path):
-    import skops.io as sio
-    from sklearn.preprocessing import FunctionTransformer
-
-    sio.dump({"pipeline": FunctionTransformer(os.system), "labels": list(LABELS)}, tmp_path / clf.MODEL_FILENAME)
-    with pytest.raises(ValueError, match="does not trust"):
+def test_loading_refuses_pickled_arrays(tmp_path):
+    """An npz whose array needs pickle (an object array could run code on load) is refused."""
+    _small_model().export().save(tmp_path)
+    np.savez(tmp_path / clf.ARRAYS_FILENAME, **{"text_model.coef": np.array([os.system], dtype=object)})
+    with pytest.raises(ValueError, match="cannot be read"):
         clf.ParagraphClassifier.load(tmp_path)
 
 
-def test_fallback_without_model_warns_and_uses_headings(tmp_path, monkeypatch):
-    monkeypatch.setenv("NIANBAO_MODEL_DIR", str(tmp_path))
+def test_loading_refuses_a_file_of_another_format(tmp_path):
+    _small_model().export().save(tmp_path)
+    spec = json.loads((tmp_path / clf.MODEL_FILENAME).read_text(encoding="utf-8"))
+    spec["format_version"] = 99
+    (tmp_path / clf.MODEL_FILENAME).write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ValueError, match="nianbao train"):
+        clf.ParagraphClassifier.load(tmp_path)
+
+
+def test_fallback_without_model_is_a_message_and_uses_headings(tmp_path):
     paragraphs = [
         Paragraph("本报告根据《条例》编制。", part=0, index=0),
         Paragraph("一是公开不及时。", part=5, index=1, subsection="(一) 存在问题"),
         Paragraph("对于群众关切的领域，要提高信息公开频率。", part=5, index=2),
     ]
-    with pytest.warns(clf.ModelMissingWarning, match="nianbao train"):
-        clf.label_paragraphs(paragraphs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the result carries it: no Python warning on the side
+        messages = clf.label_paragraphs(paragraphs, model_dir=tmp_path)
+    assert [(m.level, m.code) for m in messages] == [("warning", "model-missing")]
+    assert str(tmp_path) in messages[0].text and "nianbao train" in messages[0].text
     assert [p.label for p in paragraphs] == ["preamble", "problem", None]
     assert paragraphs[2].score is None
+
+
+def test_the_packaged_model_gives_no_message(model):
+    paragraphs = [Paragraph("一是公开不及时。", part=5, index=0, subsection="(一) 存在问题")]
+    assert clf.label_paragraphs(paragraphs) == []
+    assert paragraphs[0].label == "problem" and paragraphs[0].score is not None
 
 
 def test_label_paragraphs_on_nothing_is_a_no_op(model):
@@ -263,7 +283,7 @@ def test_label_paragraphs_on_nothing_is_a_no_op(model):
 def test_spacy_component_sets_doc_cats(model):
     from nianbao.sections.classifier_spacy import FACTORY, make_nlp
 
-    nlp = make_nlp(clf.DEFAULT_MODEL_DIR)
+    nlp = make_nlp()
     assert nlp.lang == "zh" and nlp.pipe_names == [FACTORY]
     text = _labels_rows()["p0372"]["text"]  # held out: 一年下来…但仍存在的以下问题有
     doc = nlp(text)
@@ -335,3 +355,17 @@ def test_cli_train_writes_a_loadable_model(tmp_path):
     assert 0.5 < cv["macro_f1"] <= 1.0
     loaded = clf.ParagraphClassifier.load(tmp_path)
     assert loaded.predict(["本年度未收取政府信息公开处理费。"])[0][0] == "other"
+
+
+def test_a_missing_model_is_a_message_on_the_checked_result(tmp_path):
+    """Settings.model_dir (nianbao.toml [classifier], NIANBAO_MODEL_DIR) reaches the classifier;
+    a folder without a model is said on the result, and the paragraphs keep their heading labels."""
+    from nianbao.pipeline import check
+
+    missing = check(SEED / "source.txt", model_dir=tmp_path)
+    assert [m.code for m in missing.messages if m.code.startswith("model")] == ["model-missing"]
+    assert str(tmp_path) in next(m.text for m in missing.messages if m.code == "model-missing")
+    assert all(p.score is None for p in missing.paragraphs)
+    shipped = check(SEED / "source.txt")
+    assert not [m for m in shipped.messages if m.code.startswith("model")]
+    assert all(p.score is not None for p in shipped.paragraphs)

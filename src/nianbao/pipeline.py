@@ -8,6 +8,7 @@ stage is told how to behave by the one ``Settings`` built at the edge.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def _analyse(doc, path: Path, result: ReportResult, settings: Settings) -> None:
     if result.layout == "unknown" and result.year and result.year < 2019 and not result.tables:
         result.layout = "legacy"
     if settings.classify:
-        sections.classify(result.paragraphs)
+        result.messages += sections.classify(result.paragraphs, model_dir=settings.model_dir)
     result.claims = claims.extract_claims(result.paragraphs, layout=result.layout)
     if doc.printed_text is not None:  # read converted (繁體): evidence quotes what was printed
         _quote_printed(doc.printed_text, result)

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-import cn2an
+from ..numerals import to_number as chinese_to_number  # cn2an's reading, cn2an imported only for rare forms
 
 Qualifier = Literal["exact", "approx", "at_least", "at_most"]
 
@@ -85,7 +85,10 @@ def to_number(raw: str) -> float | int:
     text = unicodedata.normalize("NFKC", raw).replace(",", "").replace("．", ".")
     if text[:1] in {"百", "千"}:
         text = "一" + text  # "百余件" is 一百余件; cn2an wants the leading 一
-    value = float(text) if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text) else float(cn2an.cn2an(text, "smart"))
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):
+        value = float(text)
+    else:
+        value = float(chinese_to_number(text))
     return int(value) if value.is_integer() else round(value, 6)
 
 

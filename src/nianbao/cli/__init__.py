@@ -13,3 +13,20 @@ from . import rules_cmd  # noqa: F401  (registers `rules`, `rule`)
 from . import review_cmd  # noqa: F401  (registers `review`, `decisions export`)
 from . import train_cmd  # noqa: F401  (registers `train`, `classify`)
 from . import synth_cmd  # noqa: F401  (registers `synth`)
+
+
+def main(**kwargs) -> None:
+    """The ``nianbao`` script: the app, with a missing optional part (an extra) reported in
+    one line that names the extra instead of a traceback."""
+    import sys
+
+    from ..extras import extra_for_module, missing_extra_message
+
+    try:
+        app(**kwargs)
+    except ModuleNotFoundError as exc:
+        extra = extra_for_module(exc.name or "")
+        if extra is None:
+            raise
+        sys.stderr.write(f"error: {missing_extra_message(exc.name, extra)}\n")
+        raise SystemExit(2) from None

@@ -187,7 +187,7 @@ def evaluate(
 
             scores[str(p)] = claims_eval(p)
         else:
-            from ..sections.classifier import evaluate_labels as para_eval
+            from ..training.evaluate import evaluate_labels as para_eval
 
             scores[str(p)] = para_eval(p)
     folders = find_labelled([p for p in paths if p.suffix != ".jsonl"])

@@ -1,8 +1,9 @@
-"""`nianbao train` (fit the paragraph classifier, write models/) and `nianbao classify`."""
+"""`nianbao train` (fit the paragraph classifier, write the model into the package) and `nianbao classify`."""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -20,7 +21,9 @@ def classify_command(
     in_order: bool = typer.Option(
         False, "--in-order", help="The lines are one report's paragraphs in reading order: use the label order model too."
     ),
-    model_dir: Optional[Path] = typer.Option(None, "--model-dir", help="Folder holding paragraph_classifier.skops (default: models/)."),
+    model_dir: Optional[Path] = typer.Option(
+        None, "--model-dir", help="Folder holding paragraph_classifier.json + .npz (default: $NIANBAO_MODEL_DIR, else the packaged model)."
+    ),
 ) -> None:
     """Label each paragraph (preamble, overview, proactive, on_request, management, problem, measure, other).
 
@@ -28,9 +31,10 @@ def classify_command(
     """
     from ..sections.classifier import ParagraphClassifier, classify_texts
 
+    model_dir = model_dir or _env_model_dir()
     try:
-        model = ParagraphClassifier.load(model_dir) if model_dir else ParagraphClassifier.load()
-    except FileNotFoundError as exc:
+        model = ParagraphClassifier.load(model_dir)
+    except (FileNotFoundError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
     lines = list(input_lines(source))
@@ -40,7 +44,9 @@ def classify_command(
 
 @app.command("train")
 def train_command(
-    out: Path = typer.Option(None, "--out", help="Folder to write the model to (default: models/)."),
+    out: Path = typer.Option(
+        None, "--out", help="Folder to write the model to (default: $NIANBAO_MODEL_DIR, else the package's nianbao/models)."
+    ),
     kind: str = typer.Option("logreg", "--kind", help="Text model: logreg (default), svm or cnb."),
     labels: Path = typer.Option(None, "--labels", help="Hand-labelled paragraphs jsonl (default: corpus/labels/paragraphs.jsonl)."),
     samples: Path = typer.Option(None, "--samples", help="Folder of labelled reports (default: corpus/samples)."),
@@ -51,19 +57,27 @@ def train_command(
     ),
 ) -> None:
     """Train the paragraph classifier on the training agencies, score it on the held-out ones,
-    and write models/paragraph_classifier.skops (+ .metrics.json)."""
+    and write paragraph_classifier.json + .npz (+ .metrics.json, MODEL_CARD.md)."""
+    from .. import training
+    from ..extras import MissingExtra
     from ..sections import classifier as clf
+
+    out = out or _env_model_dir() or Path(str(clf.packaged_model_dir()))
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _model, report = clf.train(
-            kind=kind,
-            labels_path=labels or clf.DEFAULT_LABELS_PATH,
-            samples_dir=samples or clf.DEFAULT_SAMPLES_DIR,
-            weak=weak,
-            save_dir=out or clf.default_model_dir(),
-            cross_validate=cross_validate,
-        )
+        try:
+            _model, report = training.train(
+                kind=kind,
+                labels_path=labels or training.DEFAULT_LABELS_PATH,
+                samples_dir=samples or training.DEFAULT_SAMPLES_DIR,
+                weak=weak,
+                save_dir=out,
+                cross_validate=cross_validate,
+            )
+        except (MissingExtra, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2)
     for message in {str(w.message) for w in caught}:
         typer.echo(f"warning: {message}", err=True)
     held = report["held_out"]
@@ -81,6 +95,13 @@ def train_command(
             f"measure F1 {cv['per_label']['measure']['f1']:.3f}",
             err=True,
         )
-    typer.echo(f"wrote {(out or clf.default_model_dir()) / clf.MODEL_FILENAME}", err=True)
+    typer.echo(f"wrote {out / clf.MODEL_FILENAME}", err=True)
     if evaluate:
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+
+
+def _env_model_dir() -> Optional[Path]:
+    from ..settings import MODEL_DIR_ENV
+
+    env = os.environ.get(MODEL_DIR_ENV)
+    return Path(env) if env else None

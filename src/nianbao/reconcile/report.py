@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
-from jinja2 import Environment
 from markupsafe import Markup, escape
 
 from ..model import Finding, ReportResult
@@ -179,6 +178,8 @@ def render_html(results: Iterable[ReportResult], corpus_findings: Iterable[tuple
         reports.append(dict(source=source, agency=None, year=None, layout="?", messages=[],
                             findings=[_finding_view(f) for f in findings]))
     counts = Counter(f["severity"] for r in reports for f in r["findings"])
+    from jinja2 import Environment  # late: only --html needs it
+
     env = Environment(autoescape=True)
     return env.from_string(_TEMPLATE).render(
         results=results,

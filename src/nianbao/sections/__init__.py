@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..ingest.textutil import compact
-from ..model import Document, Paragraph, Part, Provenance
+from ..model import Document, Message, Paragraph, Part, Provenance
 
 # Part titles in the national template and their common variants (legacy reports included).
 PART_TITLES: dict[int, str] = {
@@ -235,14 +236,15 @@ def segment(doc: Document) -> tuple[list[Part], list[Paragraph]]:
 # ------------------------------------------------------------ labels
 
 
-def classify(paragraphs: list[Paragraph]) -> None:
-    """Label every paragraph in place (label, score) with the trained classifier; without a
-    model it warns and labels from the report's own headings (``classifier_data.weak_label``)."""
+def classify(paragraphs: list[Paragraph], *, model_dir: Path | str | None = None) -> list[Message]:
+    """Label every paragraph in place (label, score) with the trained classifier (the packaged
+    model, or the one in ``model_dir``); without a model it labels from the report's own
+    headings (``classifier_data.weak_label``) and the returned message says so."""
     if not paragraphs:
-        return
+        return []
     from .classifier import label_paragraphs
 
-    label_paragraphs(paragraphs)
+    return label_paragraphs(paragraphs, model_dir=model_dir)
 
 
 __all__ = ["segment", "classify", "part_of_heading", "PART_TITLES"]

@@ -1,107 +1,71 @@
-"""Narrative paragraph classifier: what does each paragraph of a report talk about?
+"""Narrative paragraph classifier, inference side: what does each paragraph of a report talk about?
 
 Labels (gold.md): preamble, overview, proactive, on_request, management, problem, measure, other.
 
-The model is a scikit-learn pipeline (TF-IDF over jieba words + character n-grams + cue words,
-multinomial logistic regression; its probabilities measured well calibrated in grouped CV, ECE
-~0.05), saved with skops in ``models/``.  On a segmented report the paragraph's place (part
-number, subsection heading) is a prior on top of the text model, and a label order model
-(Viterbi over the report's paragraphs) settles ambiguous ones; bare text (``nianbao classify``)
-uses the text model alone.  See models/MODEL_CARD.md for data and held-out scores.
+The model was trained with scikit-learn (``nianbao.training``: TF-IDF over jieba words + character
+n-grams + cue words, multinomial logistic regression) and exported to a plain format that this
+module applies with numpy alone: ``paragraph_classifier.json`` (vocabularies, settings, the part
+prior table) and ``paragraph_classifier.npz`` (idf weights, coefficients, intercepts, the label
+order model), loaded with ``allow_pickle=False`` so no file can run code.  Neither scikit-learn
+nor skops is imported here.  The model ships inside the package (``nianbao/models``, read with
+``importlib.resources``); any other folder holding the two files can be passed instead.
+
+On a segmented report the paragraph's place (part number, subsection heading) is a prior on top
+of the text model, and a label order model (Viterbi over the report's paragraphs) settles
+ambiguous ones; bare text (``nianbao classify``) uses the text model alone.  See
+nianbao/models/MODEL_CARD.md for data and held-out scores.
 
 Entry points:
 
-- ``label_paragraphs(paragraphs)``: sets ``label`` / ``score`` on each ``Paragraph`` (the lead's
-  ``sections.classify`` calls it).  With no model file it falls back to heading rules and
-  emits a ``warnings.warn`` (category ``ModelMissingWarning``).
+- ``label_paragraphs(paragraphs, model_dir=...)``: sets ``label`` / ``score`` on each
+  ``Paragraph`` (``sections.classify`` calls it) and returns messages for the result: with no
+  model it labels from the headings alone and says so (a ``model-missing`` warning).
 - ``split_mixed(text)``: spans of a paragraph where the label changes (problems, then measures).
-- ``evaluate_labels(path)``: held-out scores on a labelled jsonl file.
-- ``train(...)``: fit on the corpus, score on the held-out agencies, save to ``models/``.
+- ``classify_texts(texts)``: bare texts -> labels (``nianbao classify``).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import time
 import warnings
-import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import numpy as np
 
-from ..model import Paragraph
-from .classifier_data import (
-    LABELS,
-    LabelledText,
-    allowed_labels,
-    attach_context,
-    inline_heading,
-    load_gold_paragraphs,
-    load_labels_jsonl,
-    load_weak_examples,
-    merge_examples,
-    segment_reports,
-    split_by_agency,
-    subsection_label,
-    weak_label,
-)
+from ..model import Message, Paragraph
+from .classifier_data import LABELS, inline_heading, subsection_label, weak_label
 
-MODEL_VERSION = "1.0.0"
-MODEL_FILENAME = "paragraph_classifier.skops"
+FORMAT = "nianbao-paragraph-classifier"
+FORMAT_VERSION = 1
+MODEL_FILENAME = "paragraph_classifier.json"
+ARRAYS_FILENAME = "paragraph_classifier.npz"
 METRICS_FILENAME = "paragraph_classifier.metrics.json"
 
-# The repository's models/ (editable install); NIANBAO_MODEL_DIR overrides it.
-_REPO_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_MODEL_DIR = _REPO_ROOT / "models"
-DEFAULT_LABELS_PATH = _REPO_ROOT / "corpus" / "labels" / "paragraphs.jsonl"
-DEFAULT_SAMPLES_DIR = _REPO_ROOT / "corpus" / "samples"
-
-# Functions the saved pipeline refers to; skops loads only these (plus sklearn/numpy types).
-TRUSTED_FUNCTIONS = ["nianbao.sections.classifier.jieba_words"]
-
-# How much a paragraph's place in the report weighs against its text: a label the place rules
-# out keeps this share of its probability (the text can still win when it is very sure).
-PART_PRIOR_FLOOR = 0.05
-SUBSECTION_PRIOR_FLOOR = 0.15
-# In part 五 the subsection headings are unambiguous ("(一) 存在问题", "(二) 改进措施"): there the
-# other label keeps only this share.
-PART5_SUBSECTION_FLOOR = 0.02
-# A part prior is dropped only when the text model flatly disagrees for the part as a whole
-# (a report whose parts were mis-numbered).  ``sections.segment`` numbers parts by their title
-# words, so the gate is low: at 0.35 it wrongly dropped the seed's part 五 (see MODEL_CARD.md).
-PART_AGREEMENT_MIN = 0.1
-# Weight of the label order model against the text model (chosen by cross-validation on the
-# training agencies, see notebooks/train_classifier.ipynb).
-ORDER_WEIGHT = 1.0
-# The parts come in a fixed order (format.md): once a report is at its problems and measures
-# (part 五) it does not go back to the overview or part 一's topics; only part 六 (`other`)
-# follows.  Smoothing alone would give such a step back ~3%, enough for a run of numbered
-# measures worded like disclosure work ("(二)做好财政预决算…公开") to be read as proactive.
-RETURN_FROM_PART5 = 0.01
-_PART5_LABELS = ("problem", "measure")
-_PART1_LABELS = ("preamble", "overview", "proactive", "on_request", "management")
-# Read a paragraph's own opening title ("（三）政府信息管理情况。") like a subsection heading
-# (off: no gain in cross-validation on the training agencies; kept for experiments).
-USE_INLINE_HEADINGS = False
-# Decide problem vs measure in part 五 with a dedicated two-label model.
-USE_PROBLEM_MEASURE_MODEL = True
+ModelDir = Union[Path, Traversable]
 
 
 class ModelMissingWarning(UserWarning):
     """No trained model file: paragraphs are labelled by heading rules only."""
 
 
+def packaged_model_dir() -> Traversable:
+    """The model that ships inside the package (``nianbao/models``)."""
+    return resources.files("nianbao") / "models"
+
+
 # ---- text features ---------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _SPACE = re.compile(r"\s+")
+_RUNS_OF_SPACE = re.compile(r"\s\s+")
 
 
 def normalise(text: str) -> str:
@@ -123,179 +87,95 @@ def _is_punct(word: str) -> bool:
     return all(not ch.isalnum() for ch in word)
 
 
-# Words whose presence says what a paragraph does (report, plan, admit a problem, …).
-CUE_WORDS: list[str] = sorted(
-    {
-        # future / plan (measures)
-        "继续", "进一步", "下一步", "今后", "将", "要", "改进", "措施", "加大", "持续", "不断", "努力", "力争", "确保",
-        # problems
-        "存在", "问题", "不足", "有待", "仍", "薄弱", "不够", "还需",
-        # past / report of the year
-        "了", "已", "共", "全年", "本年度", "年",
-        # topics
-        "收费", "处理费", "减免", "建议", "提案", "条例", "报告", "依申请", "申请", "主动公开", "平台", "网站",
-        "培训", "考核", "监督", "机制", "制度", "答复", "复议", "诉讼", "解读", "预决算", "重点领域",
-        "我局", "我镇", "我区", "一是", "二是", "统计", "下载", "电子版", "无", "未",
-    }
-)
+def char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
+    """Character n-grams as scikit-learn's ``analyzer="char"`` makes them (runs of spaces first
+    become one space)."""
+    text = _RUNS_OF_SPACE.sub(" ", text)
+    return [text[i : i + n] for n in range(min_n, min(max_n, len(text)) + 1) for i in range(len(text) - n + 1)]
 
 
-def build_pipeline(kind: str = "logreg", *, seed: int = 0) -> Any:
-    """The text model: word + char-n-gram TF-IDF, then a linear classifier.
-
-    ``kind``: "logreg" (multinomial logistic regression, probabilistic by itself),
-    "svm" (LinearSVC wrapped in sigmoid calibration), "cnb" (complement naive Bayes).
-    """
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import FeatureUnion, Pipeline
-
-    features = FeatureUnion(
-        [
-            ("words", TfidfVectorizer(analyzer=jieba_words, sublinear_tf=True)),
-            ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2)),
-            # A fixed vocabulary of cue words, weighted up: with a few hundred examples the
-            # tense/modality cues (继续, 进一步, 将 vs 了, 全年) drown among thousands of n-grams.
-            (
-                "cues",
-                TfidfVectorizer(
-                    analyzer="char", ngram_range=(1, 3), vocabulary=CUE_WORDS, use_idf=False, sublinear_tf=True
-                ),
-            ),
-        ],
-        transformer_weights={"words": 1.0, "chars": 1.0, "cues": 2.0},
-    )
-    return Pipeline([("features", features), ("clf", build_classifier(kind, seed=seed))])
-
-
-def build_classifier(kind: str = "logreg", *, seed: int = 0) -> Any:
-    """The linear model on top of the features (see ``build_pipeline``)."""
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.naive_bayes import ComplementNB
-    from sklearn.svm import LinearSVC
-
-    if kind == "logreg":
-        clf: Any = LogisticRegression(C=20.0, solver="newton-cg", max_iter=200, class_weight="balanced", random_state=seed)
-    elif kind == "logreg_cal":
-        # Sigmoid-calibrated on held-out folds: plain logistic regression on a few hundred
-        # paragraphs is overconfident, which would let one wrong text score outvote the headings.
-        clf = CalibratedClassifierCV(
-            LogisticRegression(C=20.0, solver="newton-cg", max_iter=200, class_weight="balanced", random_state=seed),
-            method="sigmoid",
-            cv=3,
-        )
-    elif kind == "svm":
-        clf = CalibratedClassifierCV(
-            LinearSVC(C=0.5, class_weight="balanced", random_state=seed), method="sigmoid", cv=3
-        )
-    elif kind == "cnb":
-        clf = ComplementNB(alpha=0.3)
-    else:
-        raise ValueError(f"unknown model kind {kind!r}; use logreg, logreg_cal, svm or cnb")
-    return clf
-
-
-# ---- the trained model -----------------------------------------------------------------------
+ANALYZERS = ("jieba_words", "char")
 
 
 @dataclass
-class ParagraphClassifier:
-    """A fitted text pipeline, the label order model, and what they were trained on."""
+class TfidfFeatures:
+    """One block of the feature vector: term counts over a fixed vocabulary, sublinear tf,
+    times idf, l2-normalised, times the block's weight (scikit-learn's TfidfVectorizer inside a
+    weighted FeatureUnion)."""
 
-    pipeline: Any
-    transitions: LabelOrder | None = None
-    info: dict[str, Any] = field(default_factory=dict)
-    # A second linear model (same features) for the one decision part 五 leaves open: problem or
-    # measure.  The 8-label model spreads little mass over these two, so their ratio is noise.
-    problem_measure: Any = None
+    name: str
+    analyzer: str  # one of ANALYZERS
+    terms: list[str]  # the vocabulary, in column order
+    idf: np.ndarray | None
+    offset: int  # first column of this block in the whole vector
+    ngram_range: tuple[int, int] = (1, 1)
+    lowercase: bool = False
+    sublinear_tf: bool = True
+    norm: str | None = "l2"
+    weight: float = 1.0
+    columns: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.analyzer not in ANALYZERS:
+            raise ValueError(f"unknown analyzer {self.analyzer!r} in the model (known: {', '.join(ANALYZERS)})")
+        if self.norm not in (None, "l2"):
+            raise ValueError(f"unknown norm {self.norm!r} in the model (known: l2)")
+        self.columns = {term: i for i, term in enumerate(self.terms)}
 
     @property
-    def labels(self) -> list[str]:
-        return [str(c) for c in self.pipeline.classes_]
+    def tokenizer(self) -> tuple[Any, ...]:
+        """Blocks with the same tokenizer share one tokenization of a text."""
+        return (self.analyzer,) if self.analyzer == "jieba_words" else (self.analyzer, self.lowercase, *self.ngram_range)
 
-    def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
-        """(P(label) over ``LABELS`` per text, P(problem | problem or measure) per text or None).
+    def tokens(self, text: str) -> list[str]:
+        if self.analyzer == "jieba_words":
+            return jieba_words(text)
+        return char_ngrams(text.lower() if self.lowercase else text, *self.ngram_range)
 
-        The features are computed once for both models (jieba is most of the cost).
-        """
-        if not texts:
-            return np.zeros((0, len(LABELS))), None
-        features = union_transform(self.pipeline.named_steps["features"], [normalise(t) for t in texts])
-        raw = self.pipeline.named_steps["clf"].predict_proba(features)
-        out = np.zeros((len(texts), len(LABELS)))
-        for j, label in enumerate(self.labels):
-            out[:, LABELS.index(label)] = raw[:, j]
-        p_problem = None
-        if self.problem_measure is not None:
-            classes = list(self.problem_measure.classes_)
-            p_problem = self.problem_measure.predict_proba(features)[:, classes.index("problem")]
-        return out, p_problem
+    def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, values) of the non-zero features of one text's tokens."""
+        columns_of = self.columns
+        # count every token first (in C), then keep the vocabulary's: far fewer lookups
+        kept = [(columns_of[t], n) for t, n in Counter(tokens).items() if t in columns_of]
+        columns = np.fromiter((c for c, _ in kept), dtype=np.int64, count=len(kept))
+        values = np.fromiter((n for _, n in kept), dtype=np.float64, count=len(kept))
+        if self.sublinear_tf:
+            values = np.log(values) + 1.0
+        if self.idf is not None:
+            values *= self.idf[columns]
+        if self.norm == "l2":
+            length = np.sqrt(np.dot(values, values))
+            if length > 0:
+                values /= length
+        return columns + self.offset, values * self.weight
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities over ``LABELS`` (columns in LABELS order, 0 for a label never trained)."""
-        return self.probabilities(texts)[0]
 
-    def problem_probability(self, texts: Sequence[str]) -> np.ndarray | None:
-        """P(problem | problem or measure) per text, or None without the two-label model."""
-        return self.probabilities(texts)[1] if texts else None
+@dataclass
+class LinearModel:
+    """Class scores = features · coef + intercept; probabilities by softmax (multinomial
+    logistic regression, naive Bayes) or, for one row of coefficients, the logistic function
+    (binary logistic regression: P(classes[1]))."""
 
-    def predict(self, texts: Sequence[str], *, in_order: bool = False) -> list[tuple[str, float]]:
-        """(label, probability) per text; ``in_order``: the texts are one report's paragraphs in
-        reading order, so the label order model is applied too."""
-        probs = self.predict_proba(texts)
-        return self.decide(probs, in_order=in_order)
+    classes: list[str]
+    coef: np.ndarray  # (n_classes or 1, n_features)
+    intercept: np.ndarray
+    link: str = "softmax"  # or "logistic"
+    _by_feature: np.ndarray = field(init=False, repr=False)
 
-    def decide(self, probs: np.ndarray, *, in_order: bool) -> list[tuple[str, float]]:
-        if in_order and self.transitions is not None and len(probs):
-            best = self.transitions.decode(probs)
-        else:
-            best = [int(i) for i in probs.argmax(axis=1)] if len(probs) else []
-        return [(LABELS[i], float(row[i])) for row, i in zip(probs, best)]
+    def __post_init__(self) -> None:
+        if self.link not in ("softmax", "logistic"):
+            raise ValueError(f"unknown link {self.link!r} in the model (known: softmax, logistic)")
+        self._by_feature = np.ascontiguousarray(self.coef.T)
 
-    def save(self, model_dir: Path) -> Path:
-        """Write ``paragraph_classifier.skops`` (skops, no pickle) and the metrics JSON."""
-        import skops.io as sio
-
-        model_dir.mkdir(parents=True, exist_ok=True)
-        path = model_dir / MODEL_FILENAME
-        bundle: dict[str, Any] = {"pipeline": self.pipeline, "version": MODEL_VERSION, "labels": list(LABELS)}
-        if self.transitions is not None:
-            bundle["start"] = self.transitions.start
-            bundle["transitions"] = self.transitions.matrix
-        if self.problem_measure is not None:
-            bundle["problem_measure"] = self.problem_measure
-        sio.dump(bundle, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
-        (model_dir / METRICS_FILENAME).write_text(
-            json.dumps(self.info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        return path
-
-    @classmethod
-    def load(cls, model_dir: Path | None = None) -> ParagraphClassifier:
-        """Load ``models/paragraph_classifier.skops``; FileNotFoundError when there is none.
-
-        Only scikit-learn/numpy/scipy types and ``TRUSTED_FUNCTIONS`` are accepted: any other
-        type in the file is refused rather than executed.
-        """
-        import skops.io as sio
-
-        model_dir = model_dir or default_model_dir()
-        path = model_dir / MODEL_FILENAME
-        if not path.exists():
-            raise FileNotFoundError(f"no paragraph model at {path}; run `nianbao train` to create it")
-        untrusted = sio.get_untrusted_types(file=path)
-        unexpected = [t for t in untrusted if t not in TRUSTED_FUNCTIONS]
-        if unexpected:
-            raise ValueError(f"{path} refers to code nianbao does not trust: {', '.join(unexpected)}")
-        bundle = sio.load(path, trusted=untrusted)
-        if list(bundle.get("labels", [])) != list(LABELS):
-            raise ValueError(f"{path} was trained for labels {bundle.get('labels')}; retrain with `nianbao train`")
-        order = None
-        if "transitions" in bundle:
-            order = LabelOrder(start=np.asarray(bundle["start"]), matrix=np.asarray(bundle["transitions"]))
-        info_path = model_dir / METRICS_FILENAME
-        info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
-        return cls(pipeline=bundle["pipeline"], transitions=order, info=info, problem_measure=bundle.get("problem_measure"))
+    def predict_proba(self, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        scores = np.array([values @ self._by_feature[columns] for columns, values in rows]).reshape(len(rows), -1)
+        scores += self.intercept
+        if self.link == "logistic":
+            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.stack([1.0 - positive, positive], axis=1)
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
 
 
 @dataclass
@@ -303,30 +183,14 @@ class LabelOrder:
     """How labels follow each other in a report (preamble → overview → … → measure → other).
 
     A first-order Markov chain over labels, estimated from the training reports' label
-    sequences; ``decode`` finds the most likely label sequence (Viterbi) given per-paragraph
-    probabilities.  It fixes paragraphs whose text alone is ambiguous, e.g. a measure worded
-    like a proactive-disclosure paragraph right after the problems.
+    sequences (``nianbao.training``); ``decode`` finds the most likely label sequence (Viterbi)
+    given per-paragraph probabilities.  It fixes paragraphs whose text alone is ambiguous, e.g. a
+    measure worded like a proactive-disclosure paragraph right after the problems.
     """
 
     start: np.ndarray  # P(first label)
     matrix: np.ndarray  # P(next label | label)
-    weight: float = ORDER_WEIGHT  # how much the order counts against the text (log-linear)
-
-    @classmethod
-    def estimate(cls, documents: Sequence[Sequence[str]], smoothing: float = 0.5) -> LabelOrder:
-        n = len(LABELS)
-        start = np.full(n, smoothing)
-        counts = np.full((n, n), smoothing)
-        for labels in documents:
-            idx = [LABELS.index(label) for label in labels]
-            if idx:
-                start[idx[0]] += 1
-            for a, b in zip(idx, idx[1:]):
-                counts[a, b] += 1
-        for a in _PART5_LABELS:
-            for b in _PART1_LABELS:
-                counts[LABELS.index(a), LABELS.index(b)] *= RETURN_FROM_PART5
-        return cls(start=start / start.sum(), matrix=counts / counts.sum(axis=1, keepdims=True))
+    weight: float = 1.0  # how much the order counts against the text (log-linear)
 
     def decode(self, probs: np.ndarray) -> list[int]:
         eps = 1e-9
@@ -344,95 +208,278 @@ class LabelOrder:
         return path[::-1]
 
 
-def union_transform(union: Any, texts: Sequence[str]) -> Any:
-    """``FeatureUnion.transform`` without its joblib dispatch (same matrix, a millisecond less
-    per call, which is most of the cost of labelling one short report)."""
-    from scipy import sparse
-
-    weights = union.transformer_weights or {}
-    blocks = [
-        transformer.transform(texts) * weights.get(name, 1.0)
-        for name, transformer in union.transformer_list
-        if transformer not in ("drop", None)
-    ]
-    return sparse.hstack(blocks).tocsr()
+# ---- the model ---------------------------------------------------------------------------------
 
 
-def default_model_dir() -> Path:
-    env = os.environ.get("NIANBAO_MODEL_DIR")
-    return Path(env) if env else DEFAULT_MODEL_DIR
+class Labeller:
+    """What labelling needs from a model: ``probabilities(texts)``, ``transitions`` and
+    ``settings``.  The exported model below has them, and so has the scikit-learn model in
+    ``nianbao.training`` (which is how the two are compared)."""
+
+    transitions: LabelOrder | None
+    settings: Mapping[str, Any]
+
+    def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        raise NotImplementedError
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities over ``LABELS`` (columns in LABELS order, 0 for a label never trained)."""
+        return self.probabilities(texts)[0]
+
+    def problem_probability(self, texts: Sequence[str]) -> np.ndarray | None:
+        """P(problem | problem or measure) per text, or None without the two-label model."""
+        return self.probabilities(texts)[1] if texts else None
+
+    def predict(self, texts: Sequence[str], *, in_order: bool = False) -> list[tuple[str, float]]:
+        """(label, probability) per text; ``in_order``: the texts are one report's paragraphs in
+        reading order, so the label order model is applied too."""
+        return self.decide(self.predict_proba(texts), in_order=in_order)
+
+    def decide(self, probs: np.ndarray, *, in_order: bool) -> list[tuple[str, float]]:
+        if in_order and self.transitions is not None and len(probs):
+            best = self.transitions.decode(probs)
+        else:
+            best = [int(i) for i in probs.argmax(axis=1)] if len(probs) else []
+        return [(LABELS[i], float(row[i])) for row, i in zip(probs, best)]
+
+    def label_report(self, paragraphs: Sequence[Paragraph]) -> list[tuple[str, float]]:
+        """(label, probability) per paragraph of one report, in reading order: text model,
+        place prior, label order model."""
+        text_probs, p_problem = self.probabilities([p.text for p in paragraphs])
+        probs = apply_context(paragraphs, text_probs, p_problem, self.settings)
+        return self.decide(probs, in_order=True)
+
+
+@dataclass
+class ParagraphClassifier(Labeller):
+    """The exported model: feature blocks, the text model, the part 五 problem/measure model,
+    the label order model, the labelling settings and what it was trained on (``info``)."""
+
+    features: list[TfidfFeatures]
+    text_model: LinearModel
+    problem_measure: LinearModel | None = None
+    transitions: LabelOrder | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.text_model.classes)
+
+    def vectorise(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Sparse feature rows (columns, values) of raw paragraph texts."""
+        rows = []
+        for text in texts:
+            text = normalise(text)
+            tokens: dict[tuple[Any, ...], list[str]] = {}
+            parts = []
+            for block in self.features:
+                key = block.tokenizer
+                if key not in tokens:
+                    tokens[key] = block.tokens(text)
+                parts.append(block.vector(tokens[key]))
+            rows.append((np.concatenate([c for c, _ in parts]), np.concatenate([v for _, v in parts])))
+        return rows
+
+    def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """(P(label) over ``LABELS`` per text, P(problem | problem or measure) per text or None).
+
+        The features are computed once for both models (jieba is most of the cost).
+        """
+        if not texts:
+            return np.zeros((0, len(LABELS))), None
+        rows = self.vectorise(texts)
+        raw = self.text_model.predict_proba(rows)
+        out = np.zeros((len(texts), len(LABELS)))
+        for j, label in enumerate(self.labels):
+            out[:, LABELS.index(label)] = raw[:, j]
+        p_problem = None
+        if self.problem_measure is not None:
+            p_problem = self.problem_measure.predict_proba(rows)[:, self.problem_measure.classes.index("problem")]
+        return out, p_problem
+
+    # -- the file format: JSON + npz, nothing executable --
+
+    def save(self, model_dir: Path) -> Path:
+        """Write ``paragraph_classifier.json`` + ``.npz`` (and the metrics JSON) to ``model_dir``."""
+        model_dir.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, np.ndarray] = {}
+        blocks = []
+        for block in self.features:
+            blocks.append({
+                "name": block.name, "analyzer": block.analyzer, "ngram_range": list(block.ngram_range),
+                "lowercase": block.lowercase, "sublinear_tf": block.sublinear_tf, "norm": block.norm,
+                "weight": block.weight, "offset": block.offset, "use_idf": block.idf is not None, "terms": block.terms,
+            })
+            if block.idf is not None:
+                arrays[f"features.{block.name}.idf"] = block.idf
+        spec: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "labels": list(LABELS),
+            "features": blocks,
+            "settings": self.settings,
+        }
+        for key, linear in (("text_model", self.text_model), ("problem_measure", self.problem_measure)):
+            if linear is None:
+                continue
+            spec[key] = {"classes": list(linear.classes), "link": linear.link}
+            arrays[f"{key}.coef"], arrays[f"{key}.intercept"] = linear.coef, linear.intercept
+        if self.transitions is not None:
+            spec["label_order"] = {"weight": self.transitions.weight}
+            arrays["label_order.start"], arrays["label_order.matrix"] = self.transitions.start, self.transitions.matrix
+        path = model_dir / MODEL_FILENAME
+        path.write_text(json.dumps(spec, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+        np.savez_compressed(model_dir / ARRAYS_FILENAME, **arrays)
+        (model_dir / METRICS_FILENAME).write_text(json.dumps(self.info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, model_dir: ModelDir | str | None = None) -> ParagraphClassifier:
+        """Load the model in ``model_dir`` (default: the one shipped in the package).
+
+        FileNotFoundError when the folder has no model; ValueError when the files are not a
+        model this version can apply.
+        """
+        root: ModelDir = packaged_model_dir() if model_dir is None else Path(model_dir) if isinstance(model_dir, str) else model_dir
+        spec_file = root / MODEL_FILENAME
+        if not spec_file.is_file():
+            raise FileNotFoundError(
+                f"no paragraph model at {spec_file}; run `nianbao train` to create it, "
+                "or point NIANBAO_MODEL_DIR (--model-dir) to a folder that has one"
+            )
+        try:
+            spec = json.loads(spec_file.read_text(encoding="utf-8"))
+            with (root / ARRAYS_FILENAME).open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+                arrays = {name: npz[name] for name in npz.files}
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"{spec_file} (or its .npz) cannot be read: {exc}; retrain with `nianbao train`") from exc
+        if spec.get("format") != FORMAT or spec.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"{spec_file} is not a {FORMAT} v{FORMAT_VERSION} file; retrain with `nianbao train`")
+        if list(spec.get("labels", [])) != list(LABELS):
+            raise ValueError(f"{spec_file} was trained for labels {spec.get('labels')}; retrain with `nianbao train`")
+        try:
+            features = [
+                TfidfFeatures(
+                    name=b["name"], analyzer=b["analyzer"], terms=list(b["terms"]),
+                    idf=arrays[f"features.{b['name']}.idf"] if b["use_idf"] else None, offset=int(b["offset"]),
+                    ngram_range=tuple(b["ngram_range"]), lowercase=bool(b["lowercase"]),
+                    sublinear_tf=bool(b["sublinear_tf"]), norm=b["norm"], weight=float(b["weight"]),
+                )
+                for b in spec["features"]
+            ]
+
+            def linear(key: str) -> LinearModel | None:
+                if key not in spec:
+                    return None
+                return LinearModel(list(spec[key]["classes"]), arrays[f"{key}.coef"], arrays[f"{key}.intercept"], spec[key]["link"])
+
+            order = None
+            if "label_order" in spec:
+                order = LabelOrder(arrays["label_order.start"], arrays["label_order.matrix"], float(spec["label_order"]["weight"]))
+            text_model = linear("text_model")
+            if text_model is None:
+                raise KeyError("text_model")
+        except KeyError as exc:
+            raise ValueError(f"{spec_file} lacks {exc}; retrain with `nianbao train`") from exc
+        info_file = root / METRICS_FILENAME
+        info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.is_file() else {}
+        return cls(features=features, text_model=text_model, problem_measure=linear("problem_measure"),
+                   transitions=order, settings=dict(spec.get("settings", {})), info=info)
 
 
 @lru_cache(maxsize=4)
 def _cached_model(model_dir: str) -> ParagraphClassifier:
-    return ParagraphClassifier.load(Path(model_dir))
+    return ParagraphClassifier.load(Path(model_dir) if model_dir else None)
 
 
-def load_default_model() -> ParagraphClassifier | None:
-    """The model in ``models/`` (cached), or None with a ModelMissingWarning when absent."""
-    model_dir = default_model_dir()
+def load_model(model_dir: Path | str | None = None) -> tuple[ParagraphClassifier | None, list[Message]]:
+    """The model in ``model_dir`` (default: the packaged one), cached; with no usable model,
+    None and a message saying what happened and what to do."""
     try:
-        return _cached_model(str(model_dir))
+        return _cached_model(str(model_dir) if model_dir else ""), []
     except FileNotFoundError as exc:
-        warnings.warn(
-            f"{exc}. Paragraphs are labelled from their headings only (labels may be missing).",
-            ModelMissingWarning,
-            stacklevel=3,
-        )
-        return None
+        code = "model-missing"
+        text = str(exc)
+    except ValueError as exc:
+        code = "model-unreadable"
+        text = str(exc)
+    return None, [Message("warning", code, f"{text}. Paragraphs are labelled from their headings only (some stay unlabelled)")]
+
+
+def load_default_model(model_dir: Path | str | None = None) -> ParagraphClassifier | None:
+    """``load_model`` for callers with no result to carry a message: a ModelMissingWarning."""
+    model, messages = load_model(model_dir)
+    for message in messages:
+        warnings.warn(message.text, ModelMissingWarning, stacklevel=3)
+    return model
+
+
+def clear_model_cache() -> None:
+    _cached_model.cache_clear()
 
 
 # ---- labelling paragraphs --------------------------------------------------------------------
 
 
-def label_paragraphs(paragraphs: list[Paragraph], model: ParagraphClassifier | None = None) -> None:
-    """Set ``label`` and ``score`` on each paragraph (in place).
+def label_paragraphs(
+    paragraphs: list[Paragraph], model: Labeller | None = None, *, model_dir: Path | str | None = None
+) -> list[Message]:
+    """Set ``label`` and ``score`` on each paragraph (in place); returns messages for the result.
 
-    Uses the default model in ``models/``.  When no model file exists it emits a
-    ``ModelMissingWarning`` (``warnings.warn``) and labels from the headings alone
-    (``classifier_data.weak_label``) with ``score=None``; a paragraph whose place gives no label
-    keeps ``label=None``.
+    ``model``, else the model in ``model_dir``, else the packaged one.  With no usable model the
+    paragraphs are labelled from their headings alone (``classifier_data.weak_label``,
+    ``score=None``; a paragraph whose place gives no label keeps ``label=None``) and the
+    returned message says so.
     """
     if not paragraphs:
-        return
-    model = model or load_default_model()
+        return []
+    messages: list[Message] = []
+    if model is None:
+        model, messages = load_model(model_dir)
     if model is None:
         for para in paragraphs:
             para.label, para.score = weak_label(para), None
-        return
-    text_probs, p_problem = model.probabilities([p.text for p in paragraphs])
-    probs = apply_context(paragraphs, text_probs, p_problem)
-    for para, (label, prob) in zip(paragraphs, model.decide(probs, in_order=True)):
+        return messages
+    for para, (label, prob) in zip(paragraphs, model.label_report(paragraphs)):
         para.label, para.score = label, round(prob, 4)
+    return messages
 
 
 def apply_context(
-    paragraphs: Sequence[Paragraph], text_probs: np.ndarray, problem_probability: np.ndarray | None = None
+    paragraphs: Sequence[Paragraph],
+    text_probs: np.ndarray,
+    problem_probability: np.ndarray | None,
+    settings: Mapping[str, Any],
 ) -> np.ndarray:
     """Combine text probabilities with the paragraph's place in the report.
 
     A part of the standard layout (0 preamble, 1 overview…management, 5 problem/measure,
-    6 other) down-weights the labels it rules out, but only when the text model itself puts
-    at least ``PART_AGREEMENT_MIN`` of its mass on the part's labels on average (a legacy report
-    numbers its parts differently).  In part 五 the mass left on problem/measure is shared by
+    6 other; the model's ``part_labels`` table) down-weights the labels it rules out (they keep
+    ``part_floor`` of their probability), but only when the text model itself puts at least
+    ``agreement_min`` of its mass on the part's labels on average (a legacy report numbers its
+    parts differently).  In part 五 the mass left on problem/measure is shared by
     ``problem_probability`` (the two-label model) when given.  A subsection heading that names a
-    label ("（一）主动公开", "（二）改进措施") down-weights the others.
+    label ("（一）主动公开", "（二）改进措施") down-weights the others (``subsection_floor``;
+    ``part5_subsection_floor`` for part 五's unambiguous problem/measure headings).
     """
+    part_labels = {int(part): tuple(labels) for part, labels in settings["part_labels"].items()}
     probs = text_probs.copy()
-    trusted_parts = _parts_agreeing(paragraphs, text_probs)
+    trusted_parts = _parts_agreeing(paragraphs, text_probs, part_labels, settings["agreement_min"])
     for row, para in enumerate(paragraphs):
         prior = np.ones(len(LABELS))
-        allowed = allowed_labels(para.part)
+        allowed = part_labels.get(para.part) if para.part is not None else None
         if allowed is not None and para.part in trusted_parts:
-            prior *= _prior_for(allowed, PART_PRIOR_FLOOR)
+            prior *= _prior_for(allowed, settings["part_floor"])
             if problem_probability is not None and set(allowed) == {"problem", "measure"}:
                 probs[row] = _share_problem_measure(probs[row] * prior, float(problem_probability[row]))
                 prior = np.ones(len(LABELS))
         heading_label = subsection_label(para.subsection)
-        if heading_label is None and USE_INLINE_HEADINGS:
+        if heading_label is None and settings.get("inline_headings", False):
             heading_label = subsection_label(inline_heading(para.text))
         if heading_label is not None and (allowed is None or heading_label in allowed or para.part not in trusted_parts):
-            floor = PART5_SUBSECTION_FLOOR if heading_label in ("problem", "measure") and para.part == 5 else SUBSECTION_PRIOR_FLOOR
+            in_part5 = heading_label in ("problem", "measure") and para.part == 5
+            floor = settings["part5_subsection_floor"] if in_part5 else settings["subsection_floor"]
             prior *= _prior_for((heading_label,), floor)
         probs[row] *= prior
         total = probs[row].sum()
@@ -452,19 +499,21 @@ def _prior_for(allowed: Sequence[str], floor: float) -> np.ndarray:
     return np.array([1.0 if label in allowed else floor for label in LABELS])
 
 
-def _parts_agreeing(paragraphs: Sequence[Paragraph], text_probs: np.ndarray) -> set[int]:
+def _parts_agreeing(
+    paragraphs: Sequence[Paragraph], text_probs: np.ndarray, part_labels: Mapping[int, tuple[str, ...]], minimum: float
+) -> set[int]:
     by_part: dict[int, list[float]] = {}
     for para, row in zip(paragraphs, text_probs):
-        allowed = allowed_labels(para.part)
+        allowed = part_labels.get(para.part) if para.part is not None else None
         if allowed is None:
             continue
         mass = sum(row[LABELS.index(label)] for label in allowed)
         by_part.setdefault(para.part, []).append(float(mass))
-    return {part for part, masses in by_part.items() if np.mean(masses) >= PART_AGREEMENT_MIN}
+    return {part for part, masses in by_part.items() if np.mean(masses) >= minimum}
 
 
 def classify_texts(
-    texts: Sequence[str], model: ParagraphClassifier | None = None, *, in_order: bool = False
+    texts: Sequence[str], model: Labeller | None = None, *, in_order: bool = False
 ) -> list[dict[str, Any]]:
     """Bare texts -> [{"text", "label", "score"}] (the ``nianbao classify`` output).
 
@@ -509,7 +558,7 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     return merged
 
 
-def split_mixed(text: str, model: ParagraphClassifier | None = None) -> list[tuple[int, int, str]]:
+def split_mixed(text: str, model: Labeller | None = None) -> list[tuple[int, int, str]]:
     """Split a paragraph where its label changes: [(start, end, label)], covering the text.
 
     Made for part 五 paragraphs that list problems ("一是…二是…") and then measures ("下一步…"):
@@ -551,254 +600,3 @@ def split_mixed(text: str, model: ParagraphClassifier | None = None) -> list[tup
     return out
 
 
-# ---- training and evaluation -----------------------------------------------------------------
-
-
-def load_training_examples(
-    labels_path: Path = DEFAULT_LABELS_PATH,
-    samples_dir: Path = DEFAULT_SAMPLES_DIR,
-    *,
-    weak: bool = True,
-) -> list[LabelledText]:
-    """Hand labels, gold labels and (when segmentation is available) weak labels, deduplicated.
-
-    Gold paragraphs get the part/subsection of their segmented paragraph, so the in-report
-    evaluation uses the same context ``label_paragraphs`` gets from ``sections.segment``.
-    """
-    hand = load_labels_jsonl(labels_path)
-    gold = load_gold_paragraphs(samples_dir)
-    sources: list[list[LabelledText]] = [hand, gold]
-    if weak:
-        reports = segment_reports(sorted(samples_dir.glob("*/source.*")))
-        attach_context(gold, reports)
-        sources.append(load_weak_examples(reports))
-    return merge_examples(*sources)
-
-
-def split_examples(examples: Sequence[LabelledText]) -> tuple[list[LabelledText], list[LabelledText]]:
-    """Train / held-out split by agency; held-out keeps only hand labels (never weak ones)."""
-    train_set, test_set = split_by_agency(examples)
-    return train_set, [ex for ex in test_set if ex.source != "weak"]
-
-
-def score(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> dict[str, Any]:
-    """Macro-F1, per-label precision/recall/F1/support and the confusion matrix."""
-    from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-
-    labels = list(labels or [label for label in LABELS if label in set(gold) | set(predicted)])
-    present = [label for label in labels if label in set(gold)]
-    p, r, f, s = precision_recall_fscore_support(gold, predicted, labels=labels, zero_division=0)
-    return {
-        "n": len(gold),
-        "accuracy": round(float(np.mean([g == q for g, q in zip(gold, predicted)])), 4) if gold else 0.0,
-        "macro_f1": round(float(f1_score(gold, predicted, labels=present, average="macro", zero_division=0)), 4),
-        "per_label": {
-            label: {"precision": round(float(pi), 4), "recall": round(float(ri), 4), "f1": round(float(fi), 4), "support": int(si)}
-            for label, pi, ri, fi, si in zip(labels, p, r, f, s)
-        },
-        "labels": labels,
-        "confusion": confusion_matrix(gold, predicted, labels=labels).tolist(),
-    }
-
-
-def predict_labels(model: ParagraphClassifier, examples: Sequence[LabelledText], *, in_order: bool) -> list[str]:
-    """Model labels for examples.
-
-    ``in_order=False``: each text alone (what ``nianbao classify`` does).
-    ``in_order=True``: examples are grouped by their report (``document``), kept in report order,
-    and labelled as ``label_paragraphs`` does: place prior when part/subsection are known, then
-    the label order model.
-    """
-    if not in_order:
-        return [label for label, _ in model.predict([ex.text for ex in examples])]
-    predicted: list[str] = [""] * len(examples)
-    by_document: dict[str, list[int]] = {}
-    for i, ex in enumerate(examples):
-        by_document.setdefault(ex.document or ex.id, []).append(i)
-    for rows in by_document.values():
-        paragraphs = [
-            Paragraph(text=examples[i].text, part=examples[i].part if examples[i].part is not None else -1, index=k, subsection=examples[i].subsection)
-            for k, i in enumerate(rows)
-        ]
-        probs = apply_context(paragraphs, *model.probabilities([p.text for p in paragraphs]))
-        for i, (label, _) in zip(rows, model.decide(probs, in_order=True)):
-            predicted[i] = label
-    return predicted
-
-
-def evaluate_examples(model: ParagraphClassifier, examples: Sequence[LabelledText], *, in_order: bool) -> dict[str, Any]:
-    gold = [ex.label for ex in examples]
-    predicted = predict_labels(model, examples, in_order=in_order)
-    if "preamble" not in gold:  # a label set without `preamble` files those paragraphs as `other`
-        predicted = ["other" if p == "preamble" else p for p in predicted]
-    result = score(gold, predicted)
-    result["mode"] = "in_report" if in_order else "text_only"
-    result["errors"] = [
-        {"id": ex.id, "agency": ex.agency, "gold": ex.label, "predicted": p, "text": ex.text}
-        for ex, p in zip(examples, predicted)
-        if ex.label != p
-    ]
-    return result
-
-
-def evaluate_labels(
-    path: Path,
-    model: ParagraphClassifier | None = None,
-    *,
-    held_out_only: bool = True,
-    in_order: bool = True,
-) -> dict[str, Any]:
-    """Score the model on a labelled paragraphs jsonl ({"id","url","text","label"}).
-
-    ``held_out_only`` (default) keeps only rows of held-out agencies, so the score is never on
-    training data.  ``in_order`` (default) labels each URL's rows together, in file order, as
-    ``label_paragraphs`` labels a report; False scores each text alone.  Labels are taken as
-    written; a ``preamble`` prediction counts as ``other`` when the file has no ``preamble`` label.
-    Returns {"n", "accuracy", "macro_f1", "per_label": {label: {precision, recall, f1, support}},
-    "labels", "confusion" (rows gold, columns predicted, in "labels" order), "errors", …}.
-    """
-    from .classifier_data import is_test_agency
-
-    model = model or load_default_model()
-    if model is None:
-        raise FileNotFoundError(f"no paragraph model in {default_model_dir()}; run `nianbao train` first")
-    examples = load_labels_jsonl(Path(path), harmonise_preamble=False)
-    if held_out_only:
-        examples = [ex for ex in examples if is_test_agency(ex.agency)]
-    result = evaluate_examples(model, examples, in_order=in_order)
-    result["source"] = str(path)
-    result["held_out_only"] = held_out_only
-    result["model_version"] = model.info.get("version", "")
-    return result
-
-
-def fit(examples: Sequence[LabelledText], kind: str = "logreg") -> ParagraphClassifier:
-    """Fit the text pipeline and the label order model on ``examples``."""
-    pipeline = build_pipeline(kind)
-    pipeline.fit([normalise(ex.text) for ex in examples], [ex.label for ex in examples])
-    _drop_stop_words(pipeline)
-    documents: dict[str, list[str]] = {}
-    for ex in examples:
-        documents.setdefault(ex.document or ex.id, []).append(ex.label)
-    problem_measure = None
-    if USE_PROBLEM_MEASURE_MODEL:
-        pm_examples = [ex for ex in examples if ex.label in ("problem", "measure")]
-        features = pipeline.named_steps["features"].transform([normalise(ex.text) for ex in pm_examples])
-        problem_measure = build_classifier(kind).fit(features, [ex.label for ex in pm_examples])
-    return ParagraphClassifier(
-        pipeline=pipeline, transitions=LabelOrder.estimate(list(documents.values())), problem_measure=problem_measure
-    )
-
-
-def _drop_stop_words(pipeline: Any) -> None:
-    """TF-IDF keeps every pruned n-gram in ``stop_words_`` for introspection only; dropping it
-    (as scikit-learn's docs allow) makes the saved model a fraction of the size."""
-    for _name, vectorizer in pipeline.named_steps["features"].transformer_list:
-        if hasattr(vectorizer, "stop_words_"):
-            delattr(vectorizer, "stop_words_")
-
-
-def train(
-    *,
-    kind: str = "logreg",
-    labels_path: Path = DEFAULT_LABELS_PATH,
-    samples_dir: Path = DEFAULT_SAMPLES_DIR,
-    weak: bool = True,
-    save_dir: Path | None = None,
-    cross_validate: bool = False,
-) -> tuple[ParagraphClassifier, dict[str, Any]]:
-    """Fit on the training agencies, score on the held-out agencies, optionally save.
-
-    The saved model is the one fitted on the training agencies only, so every held-out
-    paragraph (tests, model card) is unseen by it.  ``cross_validate`` adds
-    ``agency_cv``: every hand-labelled paragraph scored by a model that never saw its agency.
-    """
-    examples = load_training_examples(labels_path, samples_dir, weak=weak)
-    train_set, test_set = split_examples(examples)
-    started = time.perf_counter()
-    model = fit(train_set, kind)
-    fit_seconds = time.perf_counter() - started
-    in_report = evaluate_examples(model, test_set, in_order=True)
-    text_only = evaluate_examples(model, test_set, in_order=False)
-    report = {
-        "version": MODEL_VERSION,
-        "kind": kind,
-        "fit_seconds": round(fit_seconds, 2),
-        "train": _describe(train_set),
-        "test": _describe(test_set),
-        "held_out": {k: v for k, v in in_report.items() if k != "errors"},
-        "held_out_text_only": {k: v for k, v in text_only.items() if k != "errors"},
-        "held_out_errors": in_report["errors"],
-        "held_out_text_only_errors": text_only["errors"],
-    }
-    if cross_validate:
-        report["agency_cv"] = agency_cross_validation(examples, kind=kind)
-    report["speed"] = _time_labelling(model, test_set)
-    model.info = {k: v for k, v in report.items() if not k.endswith("errors")}
-    if save_dir is not None:
-        from . import classifier_card
-
-        model.save(save_dir)
-        classifier_card.write(save_dir, report, LABELS, _settings())
-        _cached_model.cache_clear()
-    return model, report
-
-
-def agency_cross_validation(examples: Sequence[LabelledText], *, kind: str = "logreg", folds: int = 5) -> dict[str, Any]:
-    """Grouped k-fold over *all* agencies (training and held-out): each fold's model is fitted on
-    the other agencies (weak labels included) and scores this fold's hand labels in report
-    order.  A larger-sample estimate than the fixed held-out split, with the same settings."""
-    from sklearn.model_selection import GroupKFold
-
-    gold: list[str] = []
-    predicted: list[str] = []
-    for train_idx, test_idx in GroupKFold(n_splits=folds).split(examples, groups=[ex.agency for ex in examples]):
-        model = fit([examples[i] for i in train_idx], kind)
-        scored = [examples[i] for i in test_idx if examples[i].source != "weak"]
-        gold += [ex.label for ex in scored]
-        predicted += predict_labels(model, scored, in_order=True)
-    result = score(gold, predicted)
-    result["folds"] = folds
-    result["agencies"] = len({ex.agency for ex in examples})
-    return result
-
-
-def _settings() -> dict[str, Any]:
-    return {
-        "part_floor": PART_PRIOR_FLOOR,
-        "subsection_floor": SUBSECTION_PRIOR_FLOOR,
-        "part5_subsection_floor": PART5_SUBSECTION_FLOOR,
-        "order_weight": ORDER_WEIGHT,
-        "agreement_min": PART_AGREEMENT_MIN,
-        "return_from_part5": RETURN_FROM_PART5,
-    }
-
-
-def _time_labelling(model: ParagraphClassifier, examples: Sequence[LabelledText]) -> dict[str, Any]:
-    """Mean wall-clock ms per paragraph of ``label_paragraphs``, one call per report."""
-    by_document: dict[str, list[Paragraph]] = {}
-    for ex in examples:
-        group = by_document.setdefault(ex.document or ex.id, [])
-        group.append(Paragraph(text=ex.text, part=ex.part if ex.part is not None else -1, index=len(group), subsection=ex.subsection))
-    reports = list(by_document.values())
-    if not reports:
-        return {}
-    label_paragraphs(reports[0], model)  # warm-up
-    started = time.perf_counter()
-    for paragraphs in reports:
-        label_paragraphs(paragraphs, model)
-    n = sum(len(r) for r in reports)
-    return {
-        "ms_per_paragraph": round((time.perf_counter() - started) / n * 1000, 3),
-        "paragraphs": n,
-        "load": round(os.getloadavg()[0], 1),
-    }
-
-
-def _describe(examples: Sequence[LabelledText]) -> dict[str, Any]:
-    return {
-        "n": len(examples),
-        "agencies": sorted({ex.agency for ex in examples}),
-        "labels": {label: n for label, n in Counter(ex.label for ex in examples).most_common()},
-        "sources": dict(Counter(ex.source for ex in examples)),
-    }

@@ -5,7 +5,7 @@
     doc.cats                              # {"problem": 0.93, "measure": 0.02, …}
     doc._.paragraph_label                 # "problem"
 
-The component wraps the same skops model as ``label_paragraphs``; it labels the text alone
+The component wraps the same model as ``label_paragraphs``; it labels the text alone
 (a spaCy Doc has no part/subsection), so use ``label_paragraphs`` for a segmented report.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .classifier import LABELS, ParagraphClassifier, default_model_dir
+from .classifier import LABELS, ParagraphClassifier
 
 FACTORY = "nianbao_paragraph_classifier"
 
@@ -54,8 +54,8 @@ class ParagraphCategorizer:
 
 @Language.factory(FACTORY, default_config={"model_dir": None})
 def make_paragraph_categorizer(nlp: Language, name: str, model_dir: str | None) -> ParagraphCategorizer:
-    """Load the skops model from ``model_dir`` (default: models/); FileNotFoundError if absent."""
-    return ParagraphCategorizer(name, ParagraphClassifier.load(Path(model_dir) if model_dir else default_model_dir()))
+    """Load the model from ``model_dir`` (default: the packaged one); FileNotFoundError if absent."""
+    return ParagraphCategorizer(name, ParagraphClassifier.load(Path(model_dir) if model_dir else None))
 
 
 def make_nlp(model_dir: Path | None = None) -> Language:

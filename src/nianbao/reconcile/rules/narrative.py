@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-import cn2an
 
 from ...model import Finding
+from ...numerals import to_number as chinese_to_number
 from ..claimcheck import claim_position, verdicts
 from ..names import cell_label, fmt
 from ..registry import rule
@@ -129,7 +129,10 @@ _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 
 def _number(text: str, wan: str | None) -> float:
     """'2,602' / '1.2' + 万 / '十二' as a number (cn2an reads Chinese numerals)."""
-    value = float(cn2an.cn2an(text, "smart")) if re.fullmatch(_CN_NUM, text) else float(text.replace(",", ""))
+    if re.fullmatch(_CN_NUM, text):
+        value = float(chinese_to_number(text))
+    else:
+        value = float(text.replace(",", ""))
     return value * _MULTIPLIER.get(wan or "", 1)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-import cn2an
 
+from ...numerals import to_number as chinese_to_number
 from ..schema import t3_derived
 from .solve import Hint
 
@@ -57,7 +57,7 @@ def _number(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     try:
-        return int(cn2an.cn2an(text, "smart"))
+        return int(chinese_to_number(text))
     except ValueError:  # not a well-formed numeral ("十十"): no hint from it
         return None
 
