@@ -105,12 +105,13 @@ def _find_body(root, words=lambda t: t):
         body = root
     best_score = -1
     scores: dict = {}
+    text, spans = _text_spans(body)
+    text = words(text)
     for el in body.iter("div", "td", "article", "section", "main", "body", "table"):
-        # Link text is menus and related-article lists, not the report.
-        txt = "".join(el.xpath(".//text()[not(ancestor::a)]"))
-        if len(txt) < 200:
+        start, end = spans[el]
+        if end - start < 200:
             continue
-        txt = words(txt)
+        txt = text[start:end]
         score = sum(1 for w in _BODY_MARKERS if w in txt)
         scores[el] = (score, len(txt))
         best_score = max(best_score, score)
@@ -119,6 +120,40 @@ def _find_body(root, words=lambda t: t):
     # Descend to the deepest element keeping the best score (drops the portal around the article).
     candidates = [el for el, (s, _n) in scores.items() if s == best_score]
     return min(candidates, key=lambda el: scores[el][1])
+
+
+def _text_spans(root) -> tuple[str, dict]:
+    """The text under ``root`` outside links (link text is menus and related-article lists, not the
+    report), and each element's span in it: one walk instead of one text query per element."""
+    pieces: list[str] = []
+    spans: dict = {}
+    pos = 0
+
+    def walk(el) -> None:
+        nonlocal pos
+        start = pos
+        link = el.tag == "a"
+        if el.text and not link:
+            pieces.append(el.text)
+            pos += len(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                if link:
+                    spans[child] = (pos, pos)
+                    _skip(child)
+                else:
+                    walk(child)
+            if child.tail:
+                pieces.append(child.tail)
+                pos += len(child.tail)
+        spans[el] = (start, pos)
+
+    def _skip(el) -> None:
+        for child in el.iter():
+            spans[child] = (pos, pos)
+
+    walk(root)
+    return "".join(pieces), spans
 
 
 class _Builder:
