@@ -59,7 +59,7 @@ print(json.dumps({
 
 def corpus_dir(n: int, keep: Path | None) -> Path:
     """The generated corpus plus a copy of the real samples."""
-    from nianbao.corpus.generate import generate_corpus
+    from nianbao.evaluation.generate import generate_corpus
 
     out = keep or Path(tempfile.mkdtemp(prefix="nianbao-bench-"))
     if not (out / "generated" / "manifest.jsonl").exists():

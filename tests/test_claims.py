@@ -245,7 +245,7 @@ def test_claim_span_is_an_offset_in_the_document_text():
 
 
 def test_seed_report_claims():
-    from nianbao.claims.evaluate import gold_folder_paragraphs
+    from nianbao.evaluation.claims import gold_folder_paragraphs
 
     claims = extract_claims(gold_folder_paragraphs(ROOT / "corpus" / "samples" / "jinshui-sfj-2023-txt"))
     assert sorted((c.metric, c.value) for c in claims if c.metric != "other") == [
@@ -254,7 +254,7 @@ def test_seed_report_claims():
 
 
 def _tune_rows() -> list[dict]:
-    from nianbao.claims.evaluate import split_of
+    from nianbao.evaluation.claims import split_of
 
     rows = [json.loads(line) for line in LABELS.open(encoding="utf-8")]
     return [r for r in rows if split_of(r["url"]) == "tune"]

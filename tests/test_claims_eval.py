@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from nianbao.claims.evaluate import evaluate_gold_folders, evaluate_labels, read_labels, score_claims, split_of
+from nianbao.evaluation.claims import evaluate_gold_folders, evaluate_labels, read_labels, score_claims, split_of
 from nianbao.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,8 +92,8 @@ def test_cli_claims_reads_stdin_and_reports_a_missing_file():
 
 
 def test_learned_linker_is_measured_against_rules_on_held_out_pages():
-    from nianbao.claims.learned import compare_on_labels, fit, training_examples
-    from nianbao.claims.evaluate import read_labels
+    from nianbao.evaluation.learned_linker import compare_on_labels, fit, training_examples
+    from nianbao.evaluation.claims import read_labels
 
     tune = [r for r in read_labels(LABELS) if split_of(r["url"]) == "tune"]
     feats, targets = training_examples(tune)

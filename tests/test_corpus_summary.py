@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 
 from nianbao.corpus import summary
-from nianbao.corpus.generate import generate_corpus
+from nianbao.evaluation.generate import generate_corpus
 from nianbao.corpus.run import discover
 from nianbao.corpus.store import Store
 from nianbao.model import CanonicalTable, Figure, Finding, ReportResult

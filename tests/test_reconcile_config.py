@@ -7,7 +7,7 @@ import pytest
 
 from nianbao.reconcile import ConfigError, catalog, load_config, reconcile
 from nianbao.reconcile import rulebook
-from nianbao.reconcile.evaluate import result_from_gold
+from nianbao.evaluation.findings import result_from_gold
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.model import Finding
-from nianbao.reconcile.evaluate import evaluate_folders, family_of, score_findings
+from nianbao.evaluation.findings import evaluate_folders, family_of, score_findings
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
 FOLDERS = sorted(p.parent for p in SAMPLES.glob("*/gold.json"))
@@ -41,7 +41,7 @@ def test_score_follows_gold_md_on_cells_notes_and_partial_pages():
     s = score_findings(predicted, gold)
     assert s["families"]["t3_row_total"] == {"tp": 1, "fp": 1, "fn": 0, "precision": 0.5, "recall": 1.0}
     assert "narrative_vs_table" not in s["families"] and s["families"]["missing"]["tp"] == 1
-    from nianbao.reconcile.evaluate import finding_counts
+    from nianbao.evaluation.findings import finding_counts
 
     assert "missing" not in finding_counts(predicted, gold, complete=False)  # part of a page: not scored
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from nianbao.model import Paragraph
 from nianbao.reconcile import reconcile, reconcile_corpus
-from nianbao.reconcile.evaluate import result_from_gold
+from nianbao.evaluation.findings import result_from_gold
 from nianbao.reconcile.report import findings_to_csv, render_html
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"

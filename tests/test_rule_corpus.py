@@ -5,7 +5,7 @@ from pathlib import Path
 
 from nianbao.reconcile import normalise_agency, reconcile_corpus
 from nianbao.reconcile.config import Config
-from nianbao.reconcile.evaluate import result_from_gold
+from nianbao.evaluation.findings import result_from_gold
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
 

@@ -14,7 +14,7 @@ import pytest
 from nianbao.claims import extract_claims
 from nianbao.model import Paragraph, Provenance, ReportResult
 from nianbao.reconcile import reconcile
-from nianbao.reconcile.evaluate import result_from_gold
+from nianbao.evaluation.findings import result_from_gold
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpus" / "samples"

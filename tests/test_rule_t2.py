@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from nianbao.reconcile import reconcile
-from nianbao.reconcile.evaluate import result_from_gold
+from nianbao.evaluation.findings import result_from_gold
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
 

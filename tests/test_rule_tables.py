@@ -6,7 +6,7 @@ import pytest
 
 from nianbao.reconcile import reconcile
 from nianbao.reconcile.config import Config
-from nianbao.reconcile.evaluate import result_from_gold
+from nianbao.evaluation.findings import result_from_gold
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
 

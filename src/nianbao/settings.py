@@ -13,9 +13,6 @@ how to behave: it reads the Settings it is handed.  ``Settings.load`` reads a
     enabled = true                # label paragraphs (false: headings only, faster)
     model_dir = "my-model"        # a trained model folder (default: the one shipped in the package)
 
-    [claims]
-    learned_linker = false        # the learned second opinion for unlinked figures (claims/learned.py)
-
     [tables]
     decode_seconds = 2.0          # time budget of the flattened-table decoder, per table
 
@@ -48,7 +45,6 @@ class Settings:
     rules: Config = field(default_factory=Config)
     classify: bool = True
     model_dir: Path | None = None  # None: the model shipped with nianbao
-    learned_linker: bool = False
     decode_seconds: float = 2.0
     max_file_mb: float = 100.0
     max_text_mb: float = 5.0
@@ -88,7 +84,7 @@ class Settings:
         state = {
             "disable": sorted(rules.disable), "plugins": list(rules.plugins), "options": rules.options,
             "classify": self.classify, "model_dir": str(self.model_dir) if self.model_dir else None,
-            "learned_linker": self.learned_linker, "decode_seconds": self.decode_seconds,
+"decode_seconds": self.decode_seconds,
             "max_file_mb": self.max_file_mb, "max_text_mb": self.max_text_mb,
         }
         return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:12]
@@ -120,7 +116,6 @@ class Settings:
 # section -> {key: (Settings field, type)}
 _SECTIONS: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
     "classifier": {"enabled": ("classify", bool), "model_dir": ("model_dir", str)},
-    "claims": {"learned_linker": ("learned_linker", bool)},
     "tables": {"decode_seconds": ("decode_seconds", (int, float))},
     "limits": {"max_file_mb": ("max_file_mb", (int, float)), "max_text_mb": ("max_text_mb", (int, float))},
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..model import Claim, Paragraph, Provenance
 from .cues import Cue, cue_finder
@@ -12,8 +12,10 @@ from .linking import OTHER, Link, Linker, zero_metrics
 from .numbers import Mention, find_numbers
 from ..ingest.script import to_simplified
 
-if TYPE_CHECKING:
-    from .learned import LearnedLinker
+class LinkReviser(Protocol):
+    """A second opinion on a figure's link (``nianbao.evaluation.learned_linker.LearnedLinker`` is one)."""
+
+    def revise(self, linker: Linker, i: int, link: Link) -> Link: ...
 
 # A negation that states a zero: 未收到…申请, 无收取信息处理费情况, 暂不收费, 没有发生….
 # Not: 无法提供 (a result row), 无正当理由, 未经复议 (a T4 header), 未按收费通知 (a T3 row),
@@ -49,7 +51,7 @@ class _Found:
 
 
 def extract_claims(
-    paragraphs: list[Paragraph], *, layout: str | None = None, learned: LearnedLinker | None = None
+    paragraphs: list[Paragraph], *, layout: str | None = None, learned: LinkReviser | None = None
 ) -> list[Claim]:
     """Every figure the paragraphs state, linked to its metric (or "other").
 
@@ -57,7 +59,7 @@ def extract_claims(
     the keys of that layout (a 2019 report's 规范性文件 are ``new_published`` …, not
     ``issued``).  Unknown: the 2021 keys.
     ``learned``: an optional second opinion for figures the rules leave unlinked
-    (``learned.py``); off by default, see the measurement there.
+    (``nianbao.evaluation.learned_linker``); off by default, see the measurement there.
     """
     finder = cue_finder()
     found: list[tuple[Paragraph, _Found]] = []
@@ -75,7 +77,7 @@ def extract_claims(
 
 
 def _figures(
-    text: str, mentions: list[Mention], cues: list[Cue], learned: LearnedLinker | None, layout: str | None
+    text: str, mentions: list[Mention], cues: list[Cue], learned: LinkReviser | None, layout: str | None
 ) -> list[_Found]:
     linker = Linker(text, mentions, cues, layout)
     out: list[_Found] = []

@@ -176,14 +176,14 @@ def evaluate(
     config: Optional[Path] = typer.Option(None, "--config", help=CONFIG_HELP),
 ) -> None:
     """Score nianbao against labelled data: table cells, claims, findings, paragraph labels."""
-    from ..evaluate import evaluate_folders, find_labelled
+    from ..evaluation.reports import evaluate_folders, find_labelled
     from ..pipeline import check as run_check
 
     scores: dict = {}
     for p in [p for p in paths if p.suffix == ".jsonl"]:
         head = p.open(encoding="utf-8").readline()
         if '"sentence"' in head:
-            from ..claims.evaluate import evaluate_labels as claims_eval
+            from ..evaluation.claims import evaluate_labels as claims_eval
 
             scores[str(p)] = claims_eval(p)
         else:

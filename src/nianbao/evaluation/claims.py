@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..model import Claim, Paragraph, Provenance
-from .extract import extract_claims
+from ..claims import extract_claims
 
 SPLITS = ("tune", "test", "all")
 
@@ -163,7 +163,7 @@ def gold_folder_paragraphs(folder: Path) -> list[Paragraph]:
     elif (folder / "source.txt").exists():
         lines = [ln.strip() for ln in (folder / "source.txt").read_text(encoding="utf-8").splitlines()]
     else:
-        from ..evaluate import source_file
+        from .folders import source_file
         from ..ingest import load
         from ..sections import segment
 

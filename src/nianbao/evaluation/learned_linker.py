@@ -21,9 +21,9 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 
-from .cues import cue_finder
-from .linking import OTHER, Link, Linker
-from .numbers import find_numbers
+from ..claims.cues import cue_finder
+from ..claims.linking import OTHER, Link, Linker
+from ..claims.numbers import find_numbers
 
 RULE_CONFIDENCE = 0.5  # the rules' "no head found" answer
 MIN_PROBABILITY = 0.6
@@ -84,7 +84,7 @@ def fit(rows: list[dict]) -> LearnedLinker:
 
 def compare_on_labels(path: Path) -> dict[str, dict]:
     """Rules alone vs rules + learned on the held-out test split (trained on tune)."""
-    from .evaluate import evaluate_labels, read_labels, split_of
+    from .claims import evaluate_labels, read_labels, split_of
 
     rows = read_labels(path)
     learned = fit([r for r in rows if split_of(r["url"]) == "tune"])

@@ -7,7 +7,7 @@ what the sample corpus cannot: false alarms on clean tables read by the real
 extractor, and whether one bad figure yields one finding on the right cell
 (T3: that cell; T4: its group's total, the only cell an equation names).
 
-    python -m nianbao.reconcile.synthbench --n 40
+    python -m nianbao.evaluation.synthbench --n 40
 
 Only the table families are scored: the narrative paragraphs are borrowed
 from other reports, so their figures do not match the synthetic tables.

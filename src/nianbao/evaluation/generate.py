@@ -28,7 +28,7 @@ their text, as real agencies' reports often do).  Formats follow the base sample
 packed into zip archives and the rest spread over region folders, so a run
 exercises discovery too.
 
-    python -m nianbao.corpus.generate OUT_DIR --n 1000
+    python -m nianbao.evaluation.generate OUT_DIR --n 1000
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Scoring findings against gold (gold.md: a finding matches when its rule family
 and its cells agree), and ReportResults built from gold labels.
 
-    python -m nianbao.reconcile.evaluate corpus/samples            # gold tables + gold claims
-    python -m nianbao.reconcile.evaluate corpus/samples --pipeline # end to end (nianbao.pipeline.check)
+    python -m nianbao.evaluation.findings corpus/samples            # gold tables + gold claims
+    python -m nianbao.evaluation.findings corpus/samples --pipeline # end to end (nianbao.pipeline.check)
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def family_of(rule_or_family: str) -> str:
     """A gold/predicted rule name mapped to its family (finer names via the catalog)."""
     if rule_or_family in FAMILIES:
         return rule_or_family
-    from .rulebook import builtin_rules
+    from ..reconcile.rulebook import builtin_rules
 
     for r in builtin_rules():
         if rule_or_family in (r.name, r.code):
@@ -185,7 +185,7 @@ def claim_from_gold(c: dict[str, Any], paragraphs: list[Paragraph]) -> Claim:
 
 def evaluate_folders(folders: list[Path], *, pipeline: bool = False, config=None) -> dict[str, Any]:
     """Run the rules on each labelled folder and score them against its gold findings."""
-    from . import reconcile
+    from ..reconcile import reconcile
 
     pairs = []
     per_report = {}

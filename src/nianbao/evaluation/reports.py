@@ -16,32 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .claims.evaluate import score_claims
-from .model import ReportResult, plain_number
-from .reconcile.evaluate import finding_counts
+from ..model import ReportResult, plain_number
+from .claims import score_claims
+from .findings import finding_counts
+from .folders import find_labelled, source_file  # noqa: F401  (part of this module's API)
 
 Checker = Callable[[Path], ReportResult]
-
-
-def find_labelled(paths: list[Path]) -> list[Path]:
-    """Labelled report folders (holding gold.json and a source file) under the given paths."""
-    out: list[Path] = []
-    for p in paths:
-        if (p / "gold.json").exists():
-            out.append(p)
-        elif p.is_dir():
-            out.extend(sorted(d.parent for d in p.rglob("gold.json")))
-    return out
-
-
-def source_file(folder: Path) -> Path:
-    for name in ("source.pdf", "source.docx", "source.doc", "source.html", "source.htm", "source.txt"):
-        if (folder / name).exists():
-            return folder / name
-    found = sorted(folder.glob("source.*"))
-    if not found:
-        raise FileNotFoundError(f"{folder} has gold.json but no source.* file")
-    return found[0]
 
 
 @dataclass
