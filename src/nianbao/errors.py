@@ -6,6 +6,11 @@ class NianbaoError(Exception):
 
     code = "error"
 
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
 
 class IngestError(NianbaoError):
     """The file could not be read as a report (empty, binary, encrypted, …)."""

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Document
+from .model import Document, stage
 
 _TITLE_WORDS = re.compile(r"政府信息公开(工作)?(年度)?报告|信息公开年报|年度报告")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
@@ -36,6 +36,16 @@ def _title(doc: Document) -> str | None:
         if _TITLE_WORDS.search("".join(lines)):
             return "".join(lines)
     return None
+
+
+@stage(reads=("document", "source", "tables", "layout"), assigns=("agency", "year", "title", "layout"))
+def read_metadata(report, settings) -> None:
+    """The metadata stage: agency, year and title; a report before 2019 with no standard table
+    is in no national layout ("legacy")."""
+    meta = extract(report.document, report.source)
+    report.agency, report.year, report.title = meta.agency, meta.year, meta.title
+    if report.layout == "unknown" and report.year and report.year < 2019 and not report.tables:
+        report.layout = "legacy"
 
 
 def extract(doc: Document, path: str | Path | None = None) -> Metadata:

@@ -309,6 +309,8 @@ class ReportResult:
     messages: list[Message] = field(default_factory=list)
     version: str = ""
     schema_version: str = SCHEMA_VERSION
+    # The loaded report the stages read (provenance lives on it); not part of the result JSON.
+    document: Document | None = field(default=None, repr=False, compare=False)
 
     # ---- convenience -------------------------------------------------
     def figure(self, ref: str) -> Figure | None:
@@ -412,6 +414,20 @@ class ReportResult:
     @classmethod
     def from_json(cls, s: str) -> ReportResult:
         return cls.from_dict(json.loads(s))
+
+
+Report = ReportResult  # what flows through the stages is the report being checked
+
+
+def stage(*, reads: tuple[str, ...], assigns: tuple[str, ...]):
+    """Declare what a pipeline stage ``fn(report, settings)`` reads and which Report fields it
+    writes (``messages`` may always be appended to); ``pipeline.run_stage`` holds it to that."""
+
+    def mark(fn):
+        fn.reads, fn.assigns = reads, assigns
+        return fn
+
+    return mark
 
 
 def _asdict(obj: Any) -> dict[str, Any]:

@@ -1,24 +1,40 @@
-"""One report in, a checked ReportResult out: the stages composed in order.
+"""One report in, a checked Report out: ``check`` is the list of stages, run in order.
 
-Data flows one way: ingest -> tables -> sections (+ classifier) -> claims ->
-reconcile.  Each stage only reads what earlier stages produced, and every
-stage is told how to behave by the one ``Settings`` built at the edge.
+One Report object flows through the stages; each stage is ``stage(report, settings)``,
+declares which fields it reads and writes (``model.stage``), and writes only those:
+``run_stage`` holds it to that.  Data flows one way: ingest -> tables -> sections ->
+metadata -> classifier -> claims -> reconcile, each reading what earlier ones wrote,
+and all told how to behave by the one ``Settings`` built at the edge.  The Document
+stays on the Report, so later stages read provenance instead of searching the text.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
+import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import __version__
+from .claims import read_claims
 from .errors import NianbaoError
-from .model import Message, ReportResult
+from .ingest import load_report
+from .metadata import read_metadata
+from .model import Message, Report
+from .reconcile import check_report
+from .sections import label_paragraphs, read_sections
 from .settings import Settings
+from .tables import read_tables
+
+Stage = Callable[[Report, Settings], None]
+STAGES: tuple[Stage, ...] = (load_report, read_tables, read_sections, read_metadata, label_paragraphs, read_claims,
+                             check_report)
 
 
-def check(path: str | Path, settings: Settings | None = None, **overrides: Any) -> ReportResult:
+class StageContractError(AssertionError):
+    """A stage wrote a field it does not declare (a bug in nianbao or in a plugin stage)."""
+
+
+def check(path: str | Path, settings: Settings | None = None, **overrides: Any) -> Report:
     """Load, extract and check one report file.
 
     ``settings`` (default: ``Settings()``, every rule with its defaults);
@@ -26,79 +42,37 @@ def check(path: str | Path, settings: Settings | None = None, **overrides: Any) 
     or ``check(p, config={"rules": {"disable": ["NB301"]}})``.
 
     Never raises for a bad file: a per-file problem becomes an error message
-    on the returned result (``result.ok`` is False).
+    on the returned report (``report.ok`` is False).
     """
     settings = (settings or Settings()).updated(**overrides)
-    path = Path(path)
-    result = ReportResult(source=str(path), version=__version__)
-    try:
-        size = path.stat().st_size
-        if size > settings.max_file_bytes:
-            result.messages.append(Message(
-                "error", "too-large",
-                f"the file is {size / 2**20:.0f} MB, larger than any annual report (limit {settings.max_file_mb:g} MB): "
-                "is it the right file? Split or extract the report first, or raise [limits] max_file_mb",
+    report = Report(source=str(path), version=__version__)
+    for stage in STAGES:
+        try:
+            run_stage(stage, report, settings)
+        except NianbaoError as exc:
+            report.messages.append(Message("error", exc.code, str(exc)))
+            break
+        except StageContractError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug in nianbao must not stop the other files
+            report.messages.append(Message(
+                "error", "internal",
+                f"nianbao failed while checking this file ({type(exc).__name__}: {exc}, in {stage.__name__}); "
+                "the other files are unaffected — please report this with the file",
             ))
-            return result
-        data = path.read_bytes()
-        result.sha256 = hashlib.sha256(data).hexdigest()
-        return check_bytes(data, path, settings, result)
-    except OSError as exc:
-        result.messages.append(Message("error", "io", f"cannot read {path}: {exc.strerror or exc}"))
-        return result
+            break
+    return report
 
 
-def check_bytes(data: bytes, path: Path, settings: Settings, result: ReportResult | None = None) -> ReportResult:
-    """Check a report given as bytes (``path`` names it: its suffix and name are read)."""
-    from . import ingest
-
-    if result is None:
-        result = ReportResult(source=str(path), version=__version__, sha256=hashlib.sha256(data).hexdigest())
-    try:
-        doc = ingest.load(path, data=data, max_text_chars=settings.max_text_chars)
-    except NianbaoError as exc:
-        result.messages.append(Message("error", exc.code, str(exc)))
-        return result
-    result.format = doc.format
-    try:
-        _analyse(doc, path, result, settings)
-    except NianbaoError as exc:
-        result.messages.append(Message("error", exc.code, str(exc)))
-    except Exception as exc:  # noqa: BLE001 - a bug in nianbao must not stop the other files
-        result.messages.append(Message(
-            "error", "internal",
-            f"nianbao failed while checking this file ({type(exc).__name__}: {exc}); "
-            "the other files are unaffected — please report this with the file",
-        ))
-    return result
+_FIELDS = tuple(f.name for f in dataclasses.fields(Report))
 
 
-def _analyse(doc, path: Path, result: ReportResult, settings: Settings) -> None:
-    """The stages after ingest, each reading what the earlier ones wrote into ``result``."""
-    from . import claims, metadata, reconcile, sections, tables
-
-    result.messages = doc.messages + result.messages
-    extraction = tables.extract_tables(doc, decode_seconds=settings.decode_seconds)
-    result.messages += extraction.messages
-    result.tables = extraction.tables
-    result.table_status = extraction.status
-    result.layout = extraction.layout
-    result.parts, result.paragraphs = sections.segment(doc)
-    meta = metadata.extract(doc, path)
-    result.agency, result.year, result.title = meta.agency, meta.year, meta.title
-    if result.layout == "unknown" and result.year and result.year < 2019 and not result.tables:
-        result.layout = "legacy"
-    if settings.classify:
-        result.messages += sections.classify(result.paragraphs, model_dir=settings.model_dir)
-    result.claims = claims.extract_claims(result.paragraphs, layout=result.layout)
-    if doc.printed_text is not None:  # read converted (繁體): evidence quotes what was printed
-        _quote_printed(doc.printed_text, result)
-    result.findings = reconcile.reconcile(result, config=settings.rules)
-
-
-def _quote_printed(printed: str, result: ReportResult) -> None:
-    for p in result.paragraphs:
-        p.printed = "".join(printed[p.source_offset(i)] for i in range(len(p.text)))
-    for c in result.claims:
-        c.printed = printed[c.prov.start:c.prov.end].replace("\n", "")
-
+def run_stage(stage: Stage, report: Report, settings: Settings) -> None:
+    """Run one stage, then check that it replaced no field but those it declares (``messages``
+    may be appended to by any stage)."""
+    before = {name: id(getattr(report, name)) for name in _FIELDS}
+    stage(report, settings)
+    allowed = set(getattr(stage, "assigns", ())) | {"messages"}
+    changed = [name for name in _FIELDS if id(getattr(report, name)) != before[name] and name not in allowed]
+    if changed:
+        raise StageContractError(f"stage {stage.__name__} wrote {', '.join(changed)}, which it does not declare")

@@ -11,6 +11,20 @@ in ``Document.text``, via each paragraph's ``prov.start``).
 
 from __future__ import annotations
 
+from ..model import stage
 from .extract import extract_claims
 
-__all__ = ["extract_claims"]
+
+@stage(reads=("paragraphs", "layout", "document"), assigns=("claims",))
+def read_claims(report, settings) -> None:
+    """The claims stage: every figure the narrative states, linked to its metric in the report's own
+    layout; a report read converted (繁體) quotes its printed words in claims and paragraphs."""
+    report.claims = extract_claims(report.paragraphs, layout=report.layout)
+    printed = report.document.printed_text if report.document is not None else None
+    if printed is not None:
+        for p in report.paragraphs:
+            p.printed = "".join(printed[p.source_offset(i)] for i in range(len(p.text)))
+        for c in report.claims:
+            c.printed = printed[c.prov.start:c.prov.end].replace("\n", "")
+
+__all__ = ["extract_claims", "read_claims"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import IngestError, UnsupportedFormat
-from ..model import Document
+from ..model import Document, stage
 
 SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".docx", ".doc", ".wps", ".pdf"}
 
@@ -97,6 +97,28 @@ def _looks_like(data: bytes, kind: str) -> str:
     sample = data[:4096]
     printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in sample)
     return "text" if printable > 0.9 * len(sample) else "binary data of an unknown kind"
+
+
+@stage(reads=("source",), assigns=("document", "format", "sha256"))
+def load_report(report, settings) -> None:
+    """The ingest stage: the file at ``report.source``, within the size limits, as the report's Document."""
+    import hashlib
+
+    path = Path(report.source)
+    try:
+        size = path.stat().st_size
+        if size > settings.max_file_bytes:
+            raise IngestError(
+                f"the file is {size / 2**20:.0f} MB, larger than any annual report (limit {settings.max_file_mb:g} MB): "
+                "is it the right file? Split or extract the report first, or raise [limits] max_file_mb",
+                code="too-large")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read {path}: {exc.strerror or exc}", code="io") from None
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    report.document = load(path, data=data, max_text_chars=settings.max_text_chars)
+    report.format = report.document.format
+    report.messages[:0] = report.document.messages
 
 
 __all__ = ["load", "sniff", "IngestError"]

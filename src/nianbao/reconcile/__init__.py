@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Mapping
 
-from ..model import SEVERITY_ORDER, Finding, Message, ReportResult
+from ..model import SEVERITY_ORDER, Finding, Message, ReportResult, stage
 from .agency import normalise_agency
 from .rulebook import active_rules, as_config, catalog, find_rule, load_config
 from .config import Config, ConfigError
@@ -35,6 +35,12 @@ __all__ = [
 ]
 
 ConfigLike = Config | Mapping[str, Any] | str | None
+
+
+@stage(reads=("tables", "claims", "paragraphs", "layout", "table_status"), assigns=("findings",))
+def check_report(report, settings) -> None:
+    """The reconcile stage: every enabled report rule of the settings, run on the report."""
+    report.findings = reconcile(report, config=settings.rules)
 
 
 def reconcile(result: ReportResult, config: ConfigLike = None) -> list[Finding]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..ingest.textutil import compact
-from ..model import Document, Message, Paragraph, Part, Provenance
+from ..model import Document, Message, Paragraph, Part, Provenance, stage
 
 # Part titles in the national template and their common variants (legacy reports included).
 PART_TITLES: dict[int, str] = {
@@ -236,6 +236,19 @@ def segment(doc: Document) -> tuple[list[Part], list[Paragraph]]:
 # ------------------------------------------------------------ labels
 
 
+@stage(reads=("document",), assigns=("parts", "paragraphs"))
+def read_sections(report, settings) -> None:
+    """The sections stage: the report's parts and narrative paragraphs."""
+    report.parts, report.paragraphs = segment(report.document)
+
+
+@stage(reads=("paragraphs",), assigns=("paragraphs",))
+def label_paragraphs(report, settings) -> None:
+    """The classifier stage: a label and score on every paragraph (in place), when the settings want it."""
+    if settings.classify:
+        report.messages += classify(report.paragraphs, model_dir=settings.model_dir)
+
+
 def classify(paragraphs: list[Paragraph], *, model_dir: Path | str | None = None) -> list[Message]:
     """Label every paragraph in place (label, score) with the trained classifier (the packaged
     model, or the one in ``model_dir``); without a model it labels from the report's own
@@ -247,4 +260,4 @@ def classify(paragraphs: list[Paragraph], *, model_dir: Path | str | None = None
     return label_paragraphs(paragraphs, model_dir=model_dir)
 
 
-__all__ = ["segment", "classify", "part_of_heading", "PART_TITLES"]
+__all__ = ["segment", "classify", "read_sections", "label_paragraphs", "part_of_heading", "PART_TITLES"]

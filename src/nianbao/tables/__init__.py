@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import CanonicalTable, Document, Message
+from ..model import CanonicalTable, Document, Message, stage
 from .grid import map_grids
 from .ocr_settle import settle_ocr_figures
 
@@ -63,6 +63,14 @@ def extract_tables(doc: Document, *, decode_seconds: float = 2.0) -> TableExtrac
         unprinted = _decode_text(doc, result, decode_seconds)
     _set_status(doc, result, unprinted, year)
     return result
+
+
+@stage(reads=("document",), assigns=("tables", "table_status", "layout"))
+def read_tables(report, settings) -> None:
+    """The tables stage: the report's standard tables, their status and the layout they show."""
+    extraction = extract_tables(report.document, decode_seconds=settings.decode_seconds)
+    report.tables, report.table_status, report.layout = extraction.tables, extraction.status, extraction.layout
+    report.messages += extraction.messages
 
 
 def _decode_text(doc: Document, result: TableExtraction, seconds: float) -> list[str]:
