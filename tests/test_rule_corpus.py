@@ -15,10 +15,12 @@ def sample(name):
 
 
 def test_agency_names_normalised():
-    assert normalise_agency("平潭综合实验区管委会（全区汇总）") == "平潭综合实验区管委会"
-    assert normalise_agency("平潭综合实验区管委会（政府信息公开工作领导小组办公室汇总）") == "平潭综合实验区管委会"
-    assert normalise_agency(" 郑州市金水区人民政府 2023年度 政府信息公开工作年度报告") == "郑州市金水区政府"
-    assert normalise_agency("平潭综合实验区管理委员会") == "平潭综合实验区管委会"
+    # one spelling per agency (the full forms), whatever the title or the year adds
+    assert normalise_agency("平潭综合实验区管委会（全区汇总）") == "平潭综合实验区管理委员会"
+    assert normalise_agency("平潭综合实验区管委会（政府信息公开工作领导小组办公室汇总）") == "平潭综合实验区管理委员会"
+    assert normalise_agency(" 郑州市金水区人民政府 2023年度 政府信息公开工作年度报告") == "郑州市金水区人民政府"
+    assert normalise_agency("郑州市金水区政府") == "郑州市金水区人民政府"
+    assert normalise_agency("平潭综合实验区管理委员会") == "平潭综合实验区管理委员会"
     assert normalise_agency(None) == ""
 
 

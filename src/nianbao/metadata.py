@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,3 +85,37 @@ def extract(doc: Document, path: str | Path | None = None) -> Metadata:
     if agency:
         agency = re.sub(r"\s+", "", agency).strip("《》“”\"")
     return Metadata(title=title, agency=agency or None, year=year)
+
+
+# ---- one spelling per agency, so that its reports line up across years --------------------
+_ABBREVIATIONS = (
+    ("管委会", "管理委员会"),
+    ("区政府", "区人民政府"),
+    ("市政府", "市人民政府"),
+    ("县政府", "县人民政府"),
+    ("省政府", "省人民政府"),
+    ("镇政府", "镇人民政府"),
+    ("乡政府", "乡人民政府"),
+)
+_BRACKETED = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
+_NOISE = re.compile(r"[\s·•、，,。.“”\"'‘’《》_—-]+")
+_YEARS = re.compile(r"(19|20)\d{2}年度?")
+_REPORT_WORDS = re.compile(r"(政府)?信息公开(工作)?(年度)?报告$|工作年度报告$|年度报告$|工作报告$|报告$")
+
+
+def normalise_agency(name: str | None) -> str:
+    """One canonical spelling of an agency's name ("" when nothing is left):
+    '平潭综合实验区管委会（全区汇总）' and '平潭综合实验区管理委员会 2020年度报告' are both
+    '平潭综合实验区管理委员会'.  Full-width folded; brackets, spaces, punctuation, years and
+    report words dropped; common abbreviations written out."""
+    if not name:
+        return ""
+    s = unicodedata.normalize("NFKC", name)
+    s = _BRACKETED.sub("", s)
+    s = _NOISE.sub("", s)
+    s = _YEARS.sub("", s)
+    s = _REPORT_WORDS.sub("", s)
+    for short, full in _ABBREVIATIONS:
+        if full not in s:
+            s = s.replace(short, full)
+    return s

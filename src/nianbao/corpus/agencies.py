@@ -2,47 +2,20 @@
 
 Report titles and metadata spell the same body differently from year to year
 ("平潭综合实验区管委会（全区汇总）", "平潭综合实验区管理委员会", "金水区司法局" vs
-"郑州市金水区司法局").  ``normalize_agency`` makes one spelling canonical;
+"郑州市金水区司法局").  ``metadata.normalise_agency`` makes one spelling canonical;
 ``cluster_agencies`` then maps names that are a shorter form of exactly one
 other name in the corpus (the city prefix dropped) onto that longer name.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
-# Common abbreviations in report titles and their full forms.
-_ABBREVIATIONS = (
-    ("管委会", "管理委员会"),
-    ("区政府", "区人民政府"),
-    ("市政府", "市人民政府"),
-    ("县政府", "县人民政府"),
-    ("省政府", "省人民政府"),
-    ("镇政府", "镇人民政府"),
-    ("乡政府", "乡人民政府"),
-)
-_BRACKETED = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
-_NOISE = re.compile(r"[\s·•、，,。.“”\"'‘’]+")
-_YEAR_PREFIX = re.compile(r"^\d{4}\s*年(度)?")
-_REPORT_SUFFIX = re.compile(r"(\d{4}\s*年(度)?)?(政府)?信息公开(工作)?(年度)?报告$")
-
+from ..metadata import normalise_agency
 
 def normalize_agency(name: str | None) -> str | None:
-    """One canonical spelling: full-width folded, brackets, spaces, a leading
-    year and a trailing "…年度报告" removed, common abbreviations expanded."""
-    if not name:
-        return None
-    s = unicodedata.normalize("NFKC", name)
-    s = _BRACKETED.sub("", s)
-    s = _NOISE.sub("", s)
-    s = _YEAR_PREFIX.sub("", s)
-    s = _REPORT_SUFFIX.sub("", s)
-    for short, full in _ABBREVIATIONS:
-        if full not in s:
-            s = s.replace(short, full)
-    return s or None
+    """The one normaliser (``metadata.normalise_agency``), None for no name (the store's NULL)."""
+    return normalise_agency(name) or None
 
 
 def cluster_agencies(names: Iterable[str | None]) -> dict[str, str]:

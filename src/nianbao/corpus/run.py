@@ -339,10 +339,10 @@ def run_corpus_checks(store: Store, settings: Settings | None = None) -> int:
     copied narrative); its findings replace the previous run's.  Returns their number."""
     from ..reconcile import reconcile_corpus
 
-    rows = store.con.execute("SELECT report_id, agency_norm FROM reports").fetchall()
-    canonical = cluster_agencies(norm for _, norm in rows)
-    store.set_agency_norm({rid: canonical[norm] for rid, norm in rows if norm and canonical[norm] != norm})
-    norm_of = dict(store.con.execute("SELECT report_id, agency_norm FROM reports").fetchall())
+    norms = store.agency_norms()
+    canonical = cluster_agencies(norms.values())
+    store.set_agency_norm({rid: canonical[norm] for rid, norm in norms.items() if norm and canonical[norm] != norm})
+    norm_of = store.agency_norms()
     results = []
     for status in ("ok", "partial"):
         for rid, result in store.iter_results(status=status):

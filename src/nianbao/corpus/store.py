@@ -474,6 +474,14 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
+    def agency_norms(self) -> dict[str, str | None]:
+        """report_id -> the agency name it is grouped under across years."""
+        return dict(self.con.execute("SELECT report_id, agency_norm FROM reports").fetchall())
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run, oldest first."""
+        return self._dicts("SELECT run_id, started, finished, engine, workers, counts, status FROM runs ORDER BY started", [])
+
     def set_agency_norm(self, mapping: dict[str, str]) -> None:
         """Set ``reports.agency_norm`` per report_id (after cross-year clustering)."""
         if not mapping:

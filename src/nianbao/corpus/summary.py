@@ -44,7 +44,7 @@ def load(store_path: str | Path) -> StoreData:
     with Store(store_path, read_only=True) as store:
         reports = store.reports()
         findings = store.findings()
-        runs = store._dicts("SELECT run_id, started, finished, engine, workers, counts FROM runs ORDER BY started", [])
+        runs = store.runs()
     return StoreData(Path(store_path), reports, findings, runs)
 
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import Any, Mapping
 
 from ..model import SEVERITY_ORDER, Finding, Message, ReportResult, stage
-from .agency import normalise_agency
+from ..metadata import normalise_agency
 from .rulebook import active_rules, as_config, catalog, find_rule, load_config
 from .config import Config, ConfigError
 from .context import CorpusContext, RuleContext

@@ -10,6 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What a table prints for an empty cell (gold.md: 0, and listed in blank_cells): one definition for
+# the grid reader and the text-table decoder.  Dashes and slashes may repeat ("——"); the words stand alone.
+BLANK_DASHES = "-－—–─/／\\"
+BLANK_WORDS = ("无", "空")
+
+
+def is_blank_mark(text: str) -> bool:
+    """Is this cell text (spaces removed) a blank: nothing, dashes or slashes, or 无 / 空?"""
+    return not text or all(ch in BLANK_DASHES for ch in text) or text in BLANK_WORDS
+
 T3_COLUMNS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
 T3_APPLICANT_COLUMNS = T3_COLUMNS[:-1]
 T3_COLUMN_LABELS = {

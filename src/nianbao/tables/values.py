@@ -6,7 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-BLANK_MARKS = {"", "-", "－", "—", "——", "–", "/", "／", "无", "\\", "空", "─"}
+from .schema import is_blank_mark
+
 _NUMBER = re.compile(r"^([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元|件|个|项|条|次|%)?$")
 _ITEM_NUMBER = re.compile(r"^\d+[.．、]$")  # "1." before a label: never a figure
 _CHANGE = re.compile(r"^(增加|增|新增|减少|减)(\d+(?:\.\d+)?)")
@@ -25,7 +26,7 @@ class CellValue:
 def read_cell(text: str) -> CellValue:
     t = unicodedata.normalize("NFKC", text or "").strip()
     t = re.sub(r"\s+", "", t)
-    if t in BLANK_MARKS:
+    if is_blank_mark(t):
         return CellValue("blank", 0)
     if _ITEM_NUMBER.match(t):
         return CellValue("label")

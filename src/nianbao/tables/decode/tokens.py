@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..schema import BLANK_DASHES
 from .labels import FoundLabel
 
 GLUED, LINES, MERGED = "glued", "lines", "merged"
 
-BLANK_MARKS = "-－—–/／无"
+BLANK_MARKS = BLANK_DASHES.replace("\\", "") + "无"  # in running text a backslash is not a cell
 _SPACE = re.compile(r"\s")
 _DATA = re.compile(r"[\d\s\-－−—–/／.．无+＋]")
 _FIGURE_LINE = re.compile(r"^\s*(?:[+＋\-－−]?\d[\d,，]*(?:[.．]\d+)?\s*(?:万元|元|件|个|项|条|%)?|[-－—–/／]+|无)\s*$")
