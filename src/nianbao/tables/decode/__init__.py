@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...model import CanonicalTable, Figure, Message, Provenance
-from ..schema import T3_COLUMNS, T4_GROUPS, t3_equations, t3_rows
+from ..schema import T2_COLUMN_LABELS, T2_ROW_LABELS, T3_COLUMNS, T4_GROUPS, t3_equations, t3_rows
 from .hints import narrative_hints
 from .labels import FoundLabel, find_labels, t2_labels, t2_rows_for, t3_labels
 from .readings import (
@@ -683,20 +683,24 @@ def _decode_t2(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
         if len(chosen) > 1:
             shown = " / ".join(_show(s) for s in chosen[:5]) + (" / …" if len(chosen) > 5 else "")
             reason = ("T2 has no totals to decide" if style == GLUED else
-                      "the printed lines can stand for several cells and T2 has no totals to decide")
+                      "a printed line may stand for several cells, and T2 has no totals to decide")
             ctx.warn(
                 "flattened-ambiguous",
                 f"T2 row {_label(ctx.text, run)}: '{_show_run(run)}' reads {len(chosen)} ways as "
-                f"{len(shape.columns)} figures and {reason} ({shown}); {_UNSETTLED[ctx.guess]}",
+                f"{len(shape.columns)} figures ({reason}: {shown}); {_UNSETTLED[ctx.guess]}",
             )
         sol = Solution(hints_used=hints if len(tie_without) > len(winners) else [])
         _emit_row(
             ctx, table, run, shape.columns, lambda c, r=run.row: f"{r}.{c}", chosen, _table_confidence(sol),
             certain=complete,
         )
+    by_columns: dict[tuple[str, ...], list[str]] = {}
     for row, cols in dropped.items():
+        by_columns.setdefault(cols, []).append(T2_ROW_LABELS.get(row, row))
+    for cols, rows in by_columns.items():
+        names = "、".join(T2_COLUMN_LABELS.get(c, c) for c in cols)
         ctx.warn("t2-columns-not-printed",
-                 f"T2 row {row}: the report's block header does not print the column(s) {', '.join(cols)}; "
+                 f"T2: the report's block headers do not print 「{names}」 for {'、'.join(rows)}; "
                  "those figures are absent, not 0.")
     present = {r.row for r in runs}
     table.missing_rows = [r for r in t2_rows_for(ctx.layout) if r not in present]
