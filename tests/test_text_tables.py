@@ -202,3 +202,23 @@ def test_the_time_budget_stops_the_search_and_says_so(tmp_path: Path):
 def test_glued_digits_stay_glued():
     dec = _decoded((SAMPLES / "pingtan-2023-txt" / "source.txt").read_text(encoding="utf-8"))
     assert dec.styles["T3"] == GLUED
+
+
+def test_an_item_number_broken_off_its_label_words():
+    # issue 17: labels split over lines ("1." / "属于国家秘密", "3.危及" / "“三安全一稳定”")
+    import re
+
+    text = (PUTIAN / "putian-ptszf-2019" / "source.txt").read_text(encoding="utf-8")
+    whole = _decoded(text).tables["T3"].values()
+    for broken in (re.sub(r"\n(\d)\.([^\n]{2})", r"\n\1.\n\2", text),
+                   re.sub(r"(\n\d\.)([\u4e00-\u9fff]{2})([\u4e00-\u9fff])", r"\1\2\n\3", text)):
+        assert _decoded(broken).tables["T3"].values() == whole
+
+
+def test_a_change_written_out_as_zeng_or_jian():
+    # 2019 T2 本年增/减 printed "增" / "1" or "减3" instead of "+1" / "-3" (莆田市科技局 2019's rows, so written)
+    text = (PUTIAN / "putian-ptkjj-2019" / "source.txt").read_text(encoding="utf-8")
+    assert "\n7\n+1\n7\n" in text and "\n-3\n" in text
+    t2 = _decoded(text.replace("\n7\n+1\n7\n", "\n7\n增\n1\n7\n").replace("\n-3\n", "\n减3\n")).tables["T2"]
+    assert [t2.value(f"other_services.{c}") for c in ("previous", "change", "decisions")] == [7, 1, 7]
+    assert [t2.value(f"punishment.{c}") for c in ("previous", "change", "decisions")] == [3, -3, 0]

@@ -65,8 +65,8 @@ CUE_PHRASES: dict[str, tuple[str, ...]] = {
     "IN_FORCE": ("现行有效",),
     # T2 第二十条第（五）（六）（八）项 rows; 行政事业性收费 is T2's fee row, not 信息处理费
     "LICENSING": ("行政许可",),
-    "PUNISHMENT": ("行政处罚",),
-    "COERCION": ("行政强制",),
+    "PUNISHMENT": ("行政处罚", "处罚"),
+    "COERCION": ("行政强制", "强制"),
     "ADMIN_FEE": ("行政事业性收费",),
     "PROACTIVE": ("主动公开", "主动发布"),
     "PUBLISH": ("发布", "公开", "公布", "更新"),

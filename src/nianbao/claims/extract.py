@@ -71,6 +71,7 @@ def extract_claims(
         mentions = find_numbers(text)
         found += [(paragraph, f) for f in _figures(text, mentions, cues, learned, layout)]
         found += [(paragraph, f) for f in _stated_zeros(text, mentions, cues, layout)]
+        found += [(paragraph, f) for f in _answered_none(paragraph, text, finder, layout)]
     _resolve_proactive([f for _, f in found])
     found.sort(key=lambda pf: (pf[0].index, pf[1].start))
     return [_to_claim(p, f) for p, f in found]
@@ -149,6 +150,21 @@ def _zero_form_metrics(word: str, before: str) -> list[str]:
     if not (review or litigation):
         review = litigation = True
     return (["T4.review.corrected"] if review else []) + (["T4.litigation.corrected"] if litigation else [])
+
+
+_BARE_NONE = re.compile(r"\s*(无|没有|暂无|均无|未收取|未发生)\s*[。.；;]?\s*")
+
+
+def _answered_none(paragraph: Paragraph, text: str, finder, layout: str | None) -> list[_Found]:
+    """"（二）信息公开处理费收取情况：" / "无。": a bare 无 answers the heading above it, which says
+    what there was none of (a heading naming nothing countable, "其他需要报告的事项", gives nothing)."""
+    if not _BARE_NONE.fullmatch(text) or not paragraph.subsection:
+        return []
+    heading = to_simplified(paragraph.subsection)
+    metrics = [m for m in zero_metrics(finder(heading), heading, layout) if m != OTHER]
+    end = len(text.rstrip().rstrip("。.；;"))
+    return [_Found(0, end, 0, _UNIT_BY_METRIC.get(metric, "件"), metric, polarity="negative", confidence=0.8)
+            for metric in metrics]
 
 
 def _scope_end(text: str, pos: int) -> int:

@@ -27,6 +27,7 @@ OTHER = "other"
 REQUEST_UNITS = {"件", "宗", "起", "条", "个", "次", "件次", "份", ""}
 T2_UNITS = {"件", "条", "个", "项", "份", ""}
 PROACTIVE_UNITS = {"条", "件"}
+DECISION_UNITS = {"件", "项", "项次", "起", "宗", "个", "次", "件次"}
 INTERPRETATION_UNITS = {"篇", "条", "次", "项", "期", "个", "份", "场", "件"}
 PRESS_UNITS = {"场", "次"}
 MONEY_UNITS = {"元", "万元"}
@@ -71,6 +72,7 @@ _CHANGE_RE = re.compile(r"(同比|较上年|较去年|比上年|比去年|环比
 _DECREASE_RE = re.compile(r"下降|减少|回落|降低|减")
 _LAST_YEAR_RE = re.compile(r"(上年|去年|上一年度?)(?!度?结转|度?转结)[^，,；;。]{0,8}$")
 _CUMULATIVE_RE = re.compile(r"历年|累计至今|现行有效")
+_RUNNING_TOTAL_RE = re.compile(r"截至|截止|历年|累计至今|自\d{4}年以来|以来累计")
 _SENTENCE_END = "。！？!?\n"
 _CLAUSE_END = "，,；;。！？!?\n"
 _SUBSET_RE = re.compile(r"其中|信息中|包括|包含")
@@ -121,7 +123,7 @@ T2_DOC_COLUMNS = {
 _T2_MADE_RE = re.compile(r"制定|制发|制作|印发|出台|起草")
 _T2_PUBLISH_RE = re.compile(r"公开|公布|发布|更新")
 _T2_REPEALED_RE = re.compile(r"废止|废除|失效|宣布失效")
-_T2_IN_FORCE_RE = re.compile(r"现行有效|有效期内|对外公开总")
+_T2_IN_FORCE_RE = re.compile(r"现行有效|有效期内|对外公开总|现有(?!的?[^规]{0,3}制)")
 _T2_VERB_BLOCKS = {"废止", "修改", "修订", "新制定"}  # block cues that are T2 verbs after a T2 row
 
 
@@ -236,7 +238,10 @@ class Linker:
         return feats
 
     def _from_left(self, m: Mention, nearest_first: list[Cue], sentence_start: int) -> Link | None:
-        if any(c.label == "BLOCK" or self._other_scope(c, nearest_first) for c in nearest_first) and not any(
+        blocks = [c for c in nearest_first if c.label == "BLOCK" or self._other_scope(c, nearest_first)]
+        t2_verbs_only = bool(nearest_first) and nearest_first[0].label in ("REGULATIONS", "NORMATIVE") and all(
+            c.text in _T2_VERB_BLOCKS | {"清理"} for c in blocks)  # "清理已失效的规范性文件6份": the T2 row decides
+        if blocks and not t2_verbs_only and not any(
             c.label in ("PROACTIVE", "INTERPRETATION", "PRESS") for c in nearest_first[:1]
         ):
             return Link([OTHER], confidence=0.7, notes=["a count of messages, suggestions, approvals or another office's work"])
@@ -307,6 +312,8 @@ class Linker:
                 return Link([f"T4.{group}.{col}"], cue, confidence=0.9, row=group)
             if label in ("REGULATIONS", "NORMATIVE"):
                 return self._t2(m, cue, further)
+            if label in _ZERO_T2_ROWS:
+                return self._t2_decisions(m, cue)
             if label == "PROACTIVE":
                 should = self.text[max(0, cue.start - 1):cue.start] == "应"  # "其他应主动公开的信息": a category
                 # "主动公开…行政权力运行类信息47条" is a category; "各类政府信息11543件" the total
@@ -315,6 +322,10 @@ class Linker:
                 proposals = any(c.text in ("建议", "提案") for c in self._cues_in(sentence_start, cue.start))
                 if subset or should or category or proposals or m.unit not in PROACTIVE_UNITS:
                     return Link([OTHER], cue, confidence=0.7)
+                if _RUNNING_TOTAL_RE.search(self._sentence_text):
+                    # "截至2021年底，累计主动公开…374条" may be a running total over the years: the weakest
+                    # candidate, the year's total only when the report states no other
+                    return Link(["proactive_total"], cue, confidence=0.6, proactive=1)
                 return Link(["proactive_total"], cue, confidence=0.9, proactive=3)
             if label == "INTERPRETATION":
                 ok = m.unit in INTERPRETATION_UNITS and not subset
@@ -373,14 +384,34 @@ class Linker:
         before = self.text[max(clause_lo, cue.start - 10):cue.start]
         if m.unit not in T2_UNITS or "类" in between or re.search(r"政策[、和及与]$", before):
             return Link([OTHER], cue, confidence=0.7)
-        if "清理" in before or re.search(r"历年|累计", before):
+        listed = self._is_subset() or bool(_SUBSET_RE.search(self._sentence_text))
+        if listed and (re.search(r"[和及与、]", between) or re.search(r"[和及与、]$", before)):
+            # "37件，其中发展规划3件、…、法律法规、规范性文件和资金下达2件": a mixed category of the information
+            # published, not the documents T2 counts ("其中…规范性文件信息4条" still is)
+            return Link([OTHER], cue, confidence=0.7)
+        clause = self.text[clause_lo:cue.start]
+        if ("清理" in clause and not _T2_REPEALED_RE.search(clause + between)) or re.search(r"历年|累计", before):
             # "清理并集中发布现行有效行政规范性文件393件": a clean-up's count, not the table's stock
+            # (but "清理已失效的规范性文件15份" counts what was repealed)
             return Link([OTHER], cue, time="cumulative", confidence=0.7)
         kind = self._t2_kind(before + between)
         column = self.t2_columns[kind]
         if column is None:
             return Link([OTHER], cue, confidence=0.6, notes=[f"no T2 column for {kind} in this layout"])
         return Link([f"T2.{row}.{column}"], cue, confidence=0.85, row=row)
+
+    def _t2_decisions(self, m: Mention, cue: Cue) -> Link:
+        """"公开行政许可454项次", "行政处罚案件数71件": the decisions counted in T2's (五)/(六) rows.
+        Not a category of published information ("行政许可类信息40条") nor last year's count."""
+        between = self.text[cue.end:m.start]
+        if m.unit not in DECISION_UNITS or re.search(r"类|信息|事项清单|目录", between) or len(between) > 12:
+            return Link([OTHER], cue, confidence=0.6)
+        if self._is_subset() or re.search(r"事项|清单", self._sentence_text):
+            # "现有权责事项350项，其中：行政许可审批件76件": items of a list of powers, not decisions
+            return Link([OTHER], cue, confidence=0.6)
+        if _LAST_YEAR_RE.search(self.text[max(0, cue.start - 12):cue.start]) or _RUNNING_TOTAL_RE.search(self._sentence_text):
+            return Link([OTHER], cue, time="cumulative", confidence=0.6)
+        return Link([_ZERO_T2_ROWS[cue.label]], cue, confidence=0.8)
 
     @staticmethod
     def _t2_kind(words: str) -> str:
@@ -416,7 +447,7 @@ class Linker:
         """"网站共发布信息N条": a total of published items without the word 主动公开."""
         labels = {c.label for c in left}
         right_text = self.text[m.end:m.end + 4]
-        has_info = bool(labels & {"INFO", "CATEGORY"}) or right_text.startswith("信息")
+        has_info = bool(labels & {"INFO", "CATEGORY"}) or right_text.startswith(("信息", "政府信息", "政务信息"))
         if m.unit not in PROACTIVE_UNITS or "PUBLISH" not in labels or not has_info or self._is_subset():
             return None
         publish = max(c.start for c in left if c.label == "PUBLISH")
@@ -482,7 +513,8 @@ class Linker:
         return bool(re.match(r"(诉求|来电|留言|工单|咨询|信访|投诉|建议|提案|事项|审批|转办)", right))
 
     def _application_right(self, m: Mention) -> bool:
-        return self.text[m.end:m.end + 6].lstrip(" ").startswith(("申请", "政府信息公开申请", "信息公开申请"))
+        # "70件申请", "2条公开申请", "5件政府信息公开申请": what was received is named right after
+        return bool(re.match(r"\s*(?:(?:政府)?信息)?(?:公开)?申请", self.text[m.end:m.end + 10]))
 
     def _includes_carried(self, m: Mention) -> bool:
         # "75件（含上年结转5件）", "70件申请（含上年结转…", "75件，含上年结转5件"
@@ -529,8 +561,15 @@ def zero_metrics(cues: list[Cue], scope: str, layout: str | None = None) -> list
         return carried or (["T3.carried_over.total"] if "CARRIED_OVER" in labels else ["T3.carried_forward.total"])
     if ("APPLICATION" in labels or "ON_REQUEST" in labels or "RECEIVE" in labels) and re.search(r"申请", scope):
         metrics.append("T3.new_received.total")
+        if re.search(r"(?:收到|受理)(?:和|及|并)(?:处理|办理|答复)", scope):  # "未收到和处理…申请": nothing handled either
+            metrics.append("T3.handled_total.total")
     if "DENIED" in labels:
         metrics.append("T3.denied.total")
     if not metrics:
         metrics = [_ZERO_T2_ROWS[c.label] for c in cues if c.label in _ZERO_T2_ROWS]
+    if not metrics and "NORMATIVE" in labels and not re.search(r"废止|失效|清理", scope):
+        # "暂无行政规范性文件": none in force; "未制发规范性文件": none issued this year
+        made = re.search(r"制发|制定|出台|印发|新制作|起草", scope)
+        column = {"2019": ("new_made", "total_published")}.get(layout or "", ("issued", "in_force"))[0 if made else 1]
+        metrics.append(f"T2.normative_docs.{column}")
     return metrics

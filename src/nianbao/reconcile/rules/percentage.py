@@ -79,13 +79,14 @@ def _is_total(claim: Claim) -> bool:
     return claim.metric in _TOTAL_METRICS or bool(_TOTAL_WORDS.search(claim.text))
 
 
-def _narrative_bases(ctx, index: int, num_index: int) -> list[tuple[float, str, list[str]]]:
+def _narrative_bases(ctx, index: int, num_index: int) -> tuple[list, list]:
     """Wholes the narrative offers: totals stated earlier in the paragraph (exact or
     approximate), the report's 主动公开 total, and the sum of the whole share series
-    (which may go on in the next sentence of the paragraph)."""
+    (which may go on in the next sentence of the paragraph); then, weaker, any other
+    larger figure stated earlier in the paragraph in the same unit.  Returns (strong, weak)."""
     claims = ctx.result.claims
     numerator = claims[num_index]
-    bases = []
+    bases, weak = [], []
     series = 0.0
     for j, c in enumerate(claims):
         if c.paragraph != numerator.paragraph or (c.unit or "") in _PERCENT_UNITS or c.unit != numerator.unit:
@@ -93,15 +94,17 @@ def _narrative_bases(ctx, index: int, num_index: int) -> list[tuple[float, str, 
         is_part = j + 1 < len(claims) and _is_share(claims[j + 1]) and claims[j + 1].paragraph == c.paragraph
         if is_part:
             series += c.value
-        elif j < num_index and c.value > numerator.value and (_is_total(c) or c.approx):
-            bases.append((float(c.value), f"正文所称「{c.text}」", []))  # a part of the series is not its base
+        elif j < num_index and c.value > numerator.value:
+            # a whole stated before it in the paragraph (a part of the series is not its base); one without a
+            # total's words is still a plausible base ("60项办事事项…即办事项47项，占比78.3%")
+            (bases if _is_total(c) or c.approx else weak).append((float(c.value), f"正文所称「{c.text}」", []))
     if series > numerator.value:
         bases.append((series, "所列各项之和", []))
     if numerator.metric == "other" and (numerator.unit or "") in ("条", "件") and "申请" not in numerator.text:
         for c in claims:  # "主动公开信息中，机构职能类1404件，占12.2%": of the 主动公开 total
             if c.metric == "proactive_total" and c.value > numerator.value:
                 bases.append((float(c.value), f"主动公开总数「{c.text}」", []))
-    return bases
+    return bases, weak
 
 
 def _numerator_cells(ctx, numerator: Claim) -> list[str]:
@@ -143,7 +146,9 @@ def share(ctx) -> Iterator[Finding]:
         part_cells = _numerator_cells(ctx, numerator)
         if part_cells and not _uncertain(ctx, part_cells) and (v := ctx.metric_value(numerator.metric)) is not None:
             numerators.add(float(v))
-        bases = _table_bases(ctx, numerator) + _narrative_bases(ctx, i, j)
+        strong, weak = _narrative_bases(ctx, i, j)
+        named = _table_bases(ctx, numerator) + strong
+        bases = named + weak
         if not bases:
             continue
         decimals = _decimals(claim)
@@ -151,8 +156,8 @@ def share(ctx) -> Iterator[Finding]:
         tolerance = 10.0**-decimals if tolerance is None else float(tolerance)  # rounding or truncation
         if any(abs(100 * n / b - claim.value) <= tolerance + 1e-9 for n in numerators for b, _, _ in bases):
             continue
-        # The base whose share comes closest is the one the writer most likely meant.
-        base, label, refs = min(bases, key=lambda b: abs(100 * numerator.value / b[0] - claim.value))
+        # The base whose share comes closest is the one the writer most likely meant (a named whole first).
+        base, label, refs = min(named or weak, key=lambda b: abs(100 * numerator.value / b[0] - claim.value))
         expected = round(100 * numerator.value / base, max(decimals, 1))
         yield ctx.finding(
             f"正文称「{numerator.text}」「{claim.text}」，但 {fmt(numerator.value)} ÷ {fmt(base)}（{label}）"

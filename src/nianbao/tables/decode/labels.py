@@ -18,6 +18,7 @@ from .regions import T2_BLOCK, fuzzy
 
 _FIGURE = re.compile(r"[\d\s\-－−—–/／.．+＋]")  # "无" is left out: here it starts label words ("无正当理由")
 MIN_SIMILARITY = 0.6  # a misprinted label must keep most of the template's words
+_LABEL_WORD = re.compile(r"[\u4e00-\u9fff“”\"（）()]")  # characters that only label words have
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,13 @@ def _label_start(text: str, anchor_start: int, item: str, floor: int) -> tuple[i
     so its position is returned as optional.
     """
     i = anchor_start
-    while i > floor and not _FIGURE.match(text[i - 1]) and anchor_start - i < 30:
-        i -= 1
+    while i > floor and anchor_start - i < 30:
+        if not _FIGURE.match(text[i - 1]):
+            i -= 1
+        elif text[i - 1].isspace() and i - 1 > floor and _LABEL_WORD.match(text[i - 2]):
+            i -= 1  # a label broken over lines ("3.危及" / "“三安全一稳定”"): its words go on before the break
+        else:
+            break
     if not item:
         return i, None
     before = text[max(floor, i - len(item) - 4) : i + 1]

@@ -75,8 +75,18 @@ def tokenize(run: str, start: int, allow_negative: bool) -> list[Token]:
     i = 0
     while i < len(run):
         ch = run[i]
-        if _SPACE.match(ch) or ch in "+＋":
+        if _SPACE.match(ch) or ch in "+＋" or (ch == "增" and _digit_follows(run, i)):
             i += 1
+            continue
+        if ch == "减" and allow_negative and _digit_follows(run, i):  # "减3": a decrease, written out
+            j = i + 1
+            while j < len(run) and not run[j].isdigit():
+                j += 1
+            k = j
+            while k < len(run) and (run[k].isdigit() or run[k] in ".．"):
+                k += 1
+            tokens.append(Token("-" + run[j:k], start + i))
+            i = k
             continue
         if ch in "-－−" and allow_negative and i + 1 < len(run) and run[i + 1].isdigit():
             j = i + 1
@@ -101,6 +111,12 @@ def tokenize(run: str, start: int, allow_negative: bool) -> list[Token]:
         tokens.append(Token(run[i:j], start + i))
         i = j
     return tokens
+
+
+def _digit_follows(run: str, i: int) -> bool:
+    """Is the character after position i (spaces and line breaks skipped) a digit?"""
+    m = re.match(r"\s*\d", run[i + 1 : i + 8])
+    return m is not None
 
 
 def line_tokens(run: str, start: int, allow_negative: bool) -> list[Token]:
@@ -179,7 +195,8 @@ def first_run(text: str, start: int, end: int, decimal: bool) -> tuple[str, int]
     if i > start and text[i - 1] in "+＋":
         i -= 1
     j = i
-    while j < end and _DATA.match(text[j]) and (text[j] != "无" or _marker_is_blank(text, j, end)):
+    while j < end and ((_DATA.match(text[j]) and (text[j] != "无" or _marker_is_blank(text, j, end)))
+                       or (text[j] in "增减" and _digit_follows(text, j))):  # 2019 T2 本年增/减 written "增7"
         if text[j] in ".．" and not decimal:
             break
         j += 1
