@@ -36,10 +36,35 @@ def _as_dict(r, cfg) -> dict:
         "code": r.code, "name": r.name, "family": r.family, "scope": r.scope,
         "severity": cfg.option(r.code, "severity") or r.severity, "enabled": cfg.enabled(r.code),
         "summary": r.summary, "explain_zh": r.explain_zh, "explain_en": r.explain_en,
-        "passing": r.passing and {"text": r.passing.text, "note": r.passing.note},
-        "failing": r.failing and {"text": r.failing.text, "note": r.failing.note},
+        "passing": _example(r.passing),
+        "failing": _example(r.failing),
         "options": {k: cfg.option(r.code, k, v) for k, v in r.options.items()}, "origin": r.origin,
     }
+
+
+def _example(case) -> dict | None:
+    """A fixture case as the catalog lists it: what it shows, where it is from, what it must raise."""
+    if case is None:
+        return None
+    return {"text": case.zh, "en": case.en, "note": case.source, "findings": list(case.findings)}
+
+
+def _fixture_lines(r) -> list[str]:
+    """The rule's passing and failing cases, and what the rule says (alone) on the failing one."""
+    from ..reconcile import run_alone
+
+    lines = []
+    for label, case, style in (("passes", r.passing, "green"), ("fails", r.failing, "red")):
+        if case is None:
+            continue
+        pad = " " * (len(label) + 2)
+        lines += ["", f"[{style}]{label}:[/] {escape(case.zh)}"]
+        if case.en:
+            lines.append(f"{pad}[dim]{escape(case.en)}[/]")
+        lines.append(f"{pad}[dim]from {escape(case.source)}[/]")
+        if case is r.failing:
+            lines += [f"{pad}→ {escape(str(f))}" for f in run_alone(r, case.results())]
+    return lines
 
 
 @app.command("rules")
@@ -53,7 +78,14 @@ def rules_command(
     cfg = _config(config)
     rules = [r for r in _catalog(cfg) if family is None or r.family == family]
     if as_json:
-        sys.stdout.write(json.dumps([_as_dict(r, cfg) for r in rules], ensure_ascii=False, indent=1) + "\n")
+        from ..reconcile.fixtures import FixtureError
+
+        try:
+            listed = [_as_dict(r, cfg) for r in rules]
+        except FixtureError as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
+        sys.stdout.write(json.dumps(listed, ensure_ascii=False, indent=1) + "\n")
         return
     if not rules:
         err.print(f"no rule of family {escape(family or '')!s}; run `nianbao rules` to see the families")
@@ -80,10 +112,11 @@ def rule_command(
     code: str = typer.Argument(..., help="Rule code, e.g. NB101."),
     config: Optional[Path] = typer.Option(None, "--config", help="nianbao.toml, to also find its plugin rules."),
 ) -> None:
-    """Explain one rule (Chinese and English), with a passing and a failing example."""
+    """Explain one rule (Chinese and English), with the passing and failing cases of its fixture."""
     cfg = _config(config)
     _catalog(cfg)  # validates the config's codes and plugins
     from ..reconcile import find_rule
+    from ..reconcile.fixtures import FixtureError
 
     r = find_rule(code, cfg)
     if r is None:
@@ -99,10 +132,11 @@ def rule_command(
         "",
         escape(r.explain_en),
     ]
-    for label, ex, style in (("passes", r.passing, "green"), ("fails", r.failing, "red")):
-        if ex is not None:
-            note = f" [dim]({escape(ex.note)})[/]" if ex.note else ""
-            lines += ["", f"[{style}]{label}:[/] {escape(ex.text)}{note}"]
+    try:
+        lines += _fixture_lines(r)
+    except FixtureError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
     if r.options:
         opts = ", ".join(f"{k} = {cfg.option(r.code, k, v)!r}" for k, v in r.options.items())
         lines += ["", f"options: {escape(opts)}  [dim](set in nianbao.toml under {escape(f'[rules.{r.code}]')})[/]"]

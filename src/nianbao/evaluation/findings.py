@@ -12,19 +12,8 @@ import json
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..model import FAMILIES, CanonicalTable, Claim, Figure, Finding, Paragraph, ReportResult
-
-# gold paragraph label -> part number (gold paragraphs carry labels, not parts)
-_LABEL_PART = {
-    "preamble": 0,
-    "overview": 1,
-    "proactive": 1,
-    "on_request": 1,
-    "management": 1,
-    "problem": 5,
-    "measure": 5,
-    "other": 6,
-}
+from ..gold import report_from_gold
+from ..model import FAMILIES, Finding, ReportResult
 
 
 def family_of(rule_or_family: str) -> str:
@@ -135,52 +124,7 @@ def result_from_gold(folder: str | Path) -> ReportResult:
     folder = Path(folder)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-    result = ReportResult(
-        source=str(folder), agency=meta.get("agency"), year=meta.get("year"), layout=meta.get("layout", "unknown")
-    )
-    result.tables = tables_from_gold(gold.get("tables", {}), result.layout, gold.get("blank_cells", []))
-    result.paragraphs = [
-        Paragraph(text=p["text"], part=_LABEL_PART.get(p.get("label", ""), 1), index=i, label=p.get("label"))
-        for i, p in enumerate(gold.get("paragraphs", []))
-    ]
-    result.claims = [claim_from_gold(c, result.paragraphs) for c in gold.get("claims", [])]
-    return result
-
-
-def tables_from_gold(
-    tables: dict[str, dict[str, float | int | None]], layout: str, blank_cells: Iterable[str] = ()
-) -> dict[str, CanonicalTable]:
-    """Gold ``{table: {key: value}}`` as CanonicalTables (raw = the value as text)."""
-    blank = set(blank_cells)
-    out = {}
-    for name, values in tables.items():
-        figures = {
-            key: Figure(
-                table=name,
-                key=key,
-                value=value,
-                raw="" if f"{name}.{key}" in blank else ("" if value is None else str(value)),
-                blank=f"{name}.{key}" in blank,
-            )
-            for key, value in values.items()
-        }
-        out[name] = CanonicalTable(name=name, layout=layout, figures=figures, method="gold")
-    return out
-
-
-def claim_from_gold(c: dict[str, Any], paragraphs: list[Paragraph]) -> Claim:
-    para = next((p.index for p in paragraphs if c["text"] in p.text), None)
-    qualifier = c.get("qualifier") or ("approx" if c.get("approx") else "exact")
-    if qualifier not in ("exact", "approx", "at_least", "at_most"):
-        qualifier = "approx"
-    return Claim(
-        text=c["text"],
-        value=c["value"],
-        metric=c.get("metric", "other"),
-        unit=c.get("unit"),
-        qualifier=qualifier,
-        paragraph=para,
-    )
+    return report_from_gold(gold, meta, source=str(folder))
 
 
 def evaluate_folders(folders: list[Path], *, pipeline: bool = False, config=None) -> dict[str, Any]:

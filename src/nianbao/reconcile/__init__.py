@@ -6,7 +6,8 @@ Entry points:
 - ``reconcile_corpus(results, config=None) -> list[(source, Finding)]`` for
   consecutive reports of the same agency (cross-year rules);
 - ``load_config(path | None) -> Config`` reads a ``nianbao.toml``;
-- ``rule(...)``: the decorator for built-in and user rules; ``catalog()`` lists them.
+- ``rule(...)``: the decorator for built-in and user rules; ``catalog()`` lists them;
+- ``run_alone(rule, results)``: one rule with every other switched off (its fixture cases are run so).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Mapping
 
 from ..model import SEVERITY_ORDER, Finding, Message, ReportResult, stage
 from ..metadata import normalise_agency
-from .rulebook import active_rules, as_config, catalog, find_rule, load_config
+from .rulebook import active_rules, as_config, builtin_rules, catalog, find_rule, load_config
 from .config import Config, ConfigError
 from .context import CorpusContext, RuleContext
 from .registry import Rule, rule
@@ -32,6 +33,7 @@ __all__ = [
     "reconcile",
     "reconcile_corpus",
     "rule",
+    "run_alone",
 ]
 
 ConfigLike = Config | Mapping[str, Any] | str | None
@@ -50,9 +52,13 @@ def reconcile(result: ReportResult, config: ConfigLike = None) -> list[Finding]:
     on ``result.messages`` naming the rule.
     """
     config = as_config(config)
+    return _reconcile(result, config, active_rules(config, "report"))
+
+
+def _reconcile(result: ReportResult, config: Config, rules: list[Rule]) -> list[Finding]:
     ctx = RuleContext(result, config)
     findings: list[Finding] = []
-    for r in active_rules(config, "report"):
+    for r in rules:
         ctx.rule = r
         findings += _run(r, ctx, result)
     ctx.rule = None
@@ -81,7 +87,10 @@ def reconcile_corpus(results: list[ReportResult], config: ConfigLike = None) -> 
     without an agency or year are left out.
     """
     config = as_config(config)
-    rules = active_rules(config, "corpus")
+    return _reconcile_corpus(results, config, active_rules(config, "corpus"))
+
+
+def _reconcile_corpus(results: list[ReportResult], config: Config, rules: list[Rule]) -> list[tuple[str, Finding]]:
     by_agency: dict[str, dict[int, list[ReportResult]]] = defaultdict(lambda: defaultdict(list))
     for res in results:
         agency = normalise_agency(res.agency)
@@ -99,6 +108,17 @@ def reconcile_corpus(results: list[ReportResult], config: ConfigLike = None) -> 
                     ctx.rule = r
                     out += [(current.source, f) for f in _run(r, ctx, current)]
     return out
+
+
+def run_alone(rule: Rule, results: list[ReportResult]) -> list[Finding]:
+    """What ``rule`` finds with every other rule switched off, as ruff tests a rule alone: on the one
+    report of ``results``, or (a corpus rule) on the later of consecutive reports of one agency."""
+    config = Config(disable={r.code for r in builtin_rules()} - {rule.code})
+    if rule.scope == "corpus":
+        return [f for _, f in _reconcile_corpus(results, config, [rule])]
+    if len(results) != 1:
+        raise ValueError(f"rule {rule.code} reads one report; {len(results)} were given")
+    return _reconcile(results[0], config, [rule])
 
 
 def _run(r: Rule, ctx: Any, result: ReportResult) -> list[Finding]:

@@ -4,27 +4,25 @@ A rule function takes a context (``RuleContext`` for one report,
 ``CorpusContext`` for consecutive reports of one agency) and yields
 ``Finding`` objects, usually built with ``ctx.finding(...)`` so that code,
 family, severity and evidence are filled in the same way everywhere.
-The catalog of all rules (built-in, entry points, plugins) is ``catalog.py``.
+The catalog of all rules (built-in, entry points, plugins) is ``rulebook.py``;
+each rule's passing and failing cases are its fixture (``fixtures/CODE.json``).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal
 
 from ..model import FAMILIES, Finding
 from .config import ConfigError
 
+if TYPE_CHECKING:
+    from .fixtures import Case, RuleFixture
+
 Scope = Literal["report", "corpus"]
 ENTRY_POINT_GROUP = "nianbao.rules"
-
-
-@dataclass(frozen=True)
-class Example:
-    """A short passing or failing case shown by ``nianbao rule CODE``."""
-
-    text: str
-    note: str = ""
 
 
 @dataclass
@@ -38,13 +36,27 @@ class Rule:
     explain_en: str
     check: Callable[[Any], Iterable[Finding]]
     scope: Scope = "report"
-    passing: Example | None = None
-    failing: Example | None = None
     options: dict[str, Any] = field(default_factory=dict)  # option name -> default
     origin: str = "nianbao"  # nianbao, or where a plugin came from
+    fixture_file: Path | None = None  # its passing and failing cases; None: the one nianbao ships for its code
 
     def __call__(self, ctx: Any) -> Iterable[Finding]:
         return self.check(ctx)
+
+    @functools.cached_property
+    def fixture(self) -> RuleFixture | None:
+        """The rule's passing and failing cases (read when first asked for: checking a report never needs them)."""
+        from .fixtures import load_fixture, packaged_fixture
+
+        return packaged_fixture(self.code) if self.fixture_file is None else load_fixture(self.fixture_file)
+
+    @property
+    def passing(self) -> Case | None:
+        return self.fixture.passing if self.fixture else None
+
+    @property
+    def failing(self) -> Case | None:
+        return self.fixture.failing if self.fixture else None
 
 
 def rule(
@@ -56,12 +68,14 @@ def rule(
     summary: str,
     zh: str,
     en: str,
-    passing: str | tuple[str, str] | None = None,
-    failing: str | tuple[str, str] | None = None,
     scope: Scope = "report",
     options: dict[str, Any] | None = None,
+    fixture: str | Path | None = None,
 ) -> Callable[[Callable[[Any], Iterable[Finding]]], Rule]:
-    """Decorator turning a check function into a catalogued Rule."""
+    """Decorator turning a check function into a catalogued Rule.
+
+    Its passing and failing examples are its fixture (``reconcile/fixtures/CODE.json`` for nianbao's
+    own rules; a plugin rule may name its own file with ``fixture=``)."""
     if family not in FAMILIES:
         raise ValueError(f"rule {code}: family {family!r} is not one of {', '.join(FAMILIES)}")
     if severity not in ("error", "warning", "info"):
@@ -78,21 +92,12 @@ def rule(
             explain_en=en,
             check=fn,
             scope=scope,
-            passing=_example(passing),
-            failing=_example(failing),
             options=dict(options or {}),
             origin=fn.__module__,
+            fixture_file=None if fixture is None else Path(fixture),
         )
 
     return wrap
-
-
-def _example(value: str | tuple[str, str] | None) -> Example | None:
-    if value is None:
-        return None
-    if isinstance(value, tuple):
-        return Example(*value)
-    return Example(value)
 
 
 def as_rule(obj: Any, origin: str) -> Rule:

@@ -25,8 +25,6 @@ _TABLE_NAMES = {
     "报告采用新格式却缺少其中某表，属于内容缺失。",
     en="Since 2019 every report must contain the national tables T2 (proactive disclosure), T3 (requests) and "
     "T4 (review and litigation). A report in the 2019/2021 layout without one of them omits required content.",
-    passing=("2021 格式报告含表二、表三、表四", "pingtan-2021"),
-    failing=("2021 格式报告只有表三，未见表四", "缺表四"),
     options={"tables": ["T2", "T3", "T4"]},
 )
 def missing_table(ctx) -> Iterator[Finding]:
@@ -55,8 +53,6 @@ def missing_table(ctx) -> Iterator[Finding]:
     zh="空白单元格通常表示 0，但「总计」空白而其组成项不为 0 时，说明总计漏填，而不是计算错误。",
     en="An empty cell usually means 0, but an empty total beside non-zero parts is an omission (the total was "
     "not filled in), not an arithmetic error; the arithmetic rules skip that equation.",
-    passing=("予以公开行各列均为 0，总计空白", "空白即 0"),
-    failing=("予以公开行自然人 270、其他 2，总计空白", "总计漏填，应为 272"),
 )
 def blank_total(ctx) -> Iterator[Finding]:
     for problem in analyse(ctx):

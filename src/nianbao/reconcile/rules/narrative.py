@@ -37,8 +37,6 @@ def _cells_text(cells, metric: str) -> str:
     en="A figure stated in the narrative (requests received, handled, granted, reviews, lawsuits, documents "
     "issued, …) must equal the table figure it names. Common alternative readings are tried first (NB202); "
     "approximate figures (余/多/约/近) are checked as bounds.",
-    passing=("「共受理政府信息公开申请21件」，表三 一 总计 21", "pingtan-2020"),
-    failing=("「共受理政府信息公开申请25件」，表三 一 总计 21", "正文与表格不符"),
     options={"tolerance": 0, "min_confidence": 0.5},
 )
 def claim_vs_table(ctx) -> Iterator[Finding]:
@@ -67,8 +65,6 @@ def claim_vs_table(ctx) -> Iterator[Finding]:
     en="The narrative figure differs from the table figure it literally names but equals a common alternative "
     "reading: 'received 75' = new + carried over, 'granted' including partly granted, 'lawsuits' counting only "
     "direct suits. Usually loose wording rather than a wrong figure; the reviewer should confirm the scope.",
-    passing=("「本年度全区共收到70件申请」，表三 一 总计 70", "pingtan-2021"),
-    failing=("「收到申请75件」，表三 一 总计 70、二 总计 5", "75 = 一 + 二，口径不清"),
 )
 def claim_alternative_reading(ctx) -> Iterator[Finding]:
     for i, verdict in enumerate(verdicts(ctx, _claim_tolerance(ctx))):
@@ -98,8 +94,6 @@ def claim_alternative_reading(ctx) -> Iterator[Finding]:
     en="The narrative figure is lower than the table figure and its sentence says it counts only a part of the body "
     "(本级, the bureau's own office, subordinate units) while the table covers the whole. A difference of scope rather "
     "than a wrong figure: the reviewer should confirm the sentence states its scope.",
-    passing=("「市本级受理申请299件」，表三 一 总计 299", ""),
-    failing=("「市本级受理申请299件」，表三 一 总计 539（全市）", "口径较窄"),
 )
 def claim_narrower_scope(ctx) -> Iterator[Finding]:
     for i, verdict in enumerate(verdicts(ctx, _claim_tolerance(ctx))):
@@ -160,9 +154,6 @@ def _items(body: str, unit: str) -> list[tuple[str, float]]:
     en="When the narrative states a total and then lists its complete breakdown ('其中 …', ending with a residual "
     "'other' item, so the list is exhaustive), the items must add up to the total; the items of an open list "
     "('其中 A、B') must not add up to more than the total.",
-    passing=("「主动公开2602条（其中A类82条……其他1052条）」各项合计 2602", ""),
-    failing=("「共公布政府信息2602条(其中机构职能类信息82条……其他应主动公开政府信息1053条)」合计 2603",
-             "pingtan-2020，多 1 条"),
     options={"tolerance": 0},
 )
 def breakdown_sum(ctx) -> Iterator[Finding]:
@@ -251,8 +242,6 @@ def _stated_as_claim(ctx, paragraph: int, phrase: str) -> bool:
     en="Qualitative statements must agree with the tables: 'all upheld' needs T4 corrected and pending = 0 in the "
     "groups it speaks of, 'no lawsuit lost' needs litigation corrected = 0, and 'all requests handled' needs "
     "T3 carried forward = 0.",
-    passing=("「行政复议2件，均获维持」，表四复议 维持 2、纠正 0、尚未审结 0", ""),
-    failing=("「行政复议2件，均获维持」，表四复议 维持 1、纠正 1", "pingtan-2023 的表四若配此句即不符"),
 )
 def qualitative_claim(ctx) -> Iterator[Finding]:
     has_t3, has_t4 = ctx.has_table("T3"), ctx.has_table("T4")
@@ -312,8 +301,6 @@ _ALL_DONE_RATE = re.compile(r"办结率\s*(?:为|达|达到)?\s*100\s*[%％]|全
     en="The narrative cannot have handled more requests than it received plus those carried over from last year, "
     "least of all beside '办结率100%'. When the tables give these figures NB201 compares them; this rule reads the "
     "narrative alone.",
-    passing=("「受理申请421件……已答复421件」", "putian-ptszf-2009"),
-    failing=("「受理申请12件，办结14件，办结率100%」，未提上年结转", "办结多于受理"),
 )
 def handled_exceeds_received(ctx) -> Iterator[Finding]:
     claims = ctx.result.claims
@@ -366,8 +353,6 @@ _ONCE_METRICS = ("fees_collected_yuan", "requests_total_incl_carried", "press_co
     en="The narrative states two different figures for the same quantity (requests received, reviews, fees …) in "
     "different places. When a table gives the figure NB201 compares each claim with it; this rule reads the "
     "narrative alone.",
-    passing=("「受理政府信息公开申请421件」……「在421件申请中，已答复421件」", "putian-ptszf-2009"),
-    failing=("一部分称「受理申请100件」，三部分称「共受理申请102件」", "同一数量两个数字"),
 )
 def two_counts_for_one_quantity(ctx) -> Iterator[Finding]:
     claims = ctx.result.claims

@@ -129,8 +129,6 @@ def _numerator_cells(ctx, numerator: Claim) -> list[str]:
     "requests, new + carried over, a total stated earlier in the paragraph, exact or approximate, the 主动公开 total, "
     "or the sum of the listed items), allowing for rounding or truncation at the stated precision. It is flagged only "
     "when no base reproduces the share, with the cells of the part and of the base.",
-    passing=("「予以公开及部分公开42件，占51.85%」，42 / 81 = 51.85%", "pingtan-2023"),
-    failing=("「予以公开及部分公开42件，占58.85%」，42 / 81 = 51.85%", ""),
     options={"tolerance": None},
 )
 def share(ctx) -> Iterator[Finding]:
@@ -189,8 +187,6 @@ def _share_series(ctx) -> dict[int, list[tuple[int, int]]]:
     zh="正文列出各项及其占比，占比之和为 100%（列举完整），则各项之和应等于正文所述的总数；否则总数或某一分项有误。",
     en="When the narrative lists parts with their shares and the shares add up to 100% (the list is complete), the "
     "parts must add up to the total the paragraph states; otherwise the total or a part is wrong.",
-    passing=("「共收到申请81件……42件，占51.85%……」各项合计 81，占比合计 100%", ""),
-    failing=("「共收到申请85件」，其后各项 42+5+31+1+2=81 件、占比合计 100%", "总数与完整分项不符"),
 )
 def complete_shares_total(ctx) -> Iterator[Finding]:
     claims = ctx.result.claims
