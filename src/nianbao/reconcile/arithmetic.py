@@ -99,13 +99,15 @@ def analyse(ctx) -> list[Problem]:
 
 def _analyse(ctx) -> list[Problem]:
     enabled = {code for code in ARITHMETIC_CODES if ctx.rule_enabled(code)}
-    eqs = [e for e in equations_for(ctx.result.tables, ctx.table_layout) if e.code in enabled]
+    every = equations_for(ctx.result.tables, ctx.table_layout)
+    eqs = [e for e in every if e.code in enabled]
     problems: list[Problem] = []
 
     # Omissions first: their equations would otherwise report the blank as an arithmetic error.
+    # A blank total is an omission whichever arithmetic rules are switched on (NB302 alone finds it).
     blanked: set[str] = set()
     if ctx.rule_enabled(BLANK_TOTAL):
-        for eq in eqs:
+        for eq in every:
             fig = ctx.figure(eq.total)
             parts = _known_sum(ctx, [r for r in eq.refs if r != eq.total])
             if eq.total in blanked:
