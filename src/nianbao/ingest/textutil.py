@@ -69,13 +69,17 @@ def _norm_enc(name: str | None) -> str | None:
     return name
 
 
+# Control characters (but tab, line ends, form feed), surrogates, private use, noncharacters, U+FFFD.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\ufffd-\uffff"
+                       "\U000f0000-\U0010ffff]")
+
+
 def check_textual(text: str) -> None:
     """Reject decoded text that is really binary junk."""
     sample = text[:20000]
     if not sample:
         raise IngestError("the file holds no text")
-    bad = sum(1 for ch in sample if unicodedata.category(ch) in {"Cc", "Co", "Cs", "Cn"} and ch not in "\t\n\r\f")
-    bad += sample.count("\ufffd")
+    bad = len(_NOT_TEXT.findall(sample))
     if bad > 0.05 * len(sample):
         raise IngestError("the file is not readable text (mostly control or undecodable bytes): is it binary with a wrong extension?")
     if len(_CJK.findall(text[:200000])) < 10:
