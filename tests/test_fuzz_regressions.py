@@ -1,0 +1,316 @@
+"""One test per crash or hang class the fuzzing campaign found (benchmarks/fuzz.py, issue 19
+item 11), each on the smallest input derived from a real report that still shows it.
+
+A crash class is an exception escaping ``check`` or an ``internal`` message; a hang class is a
+case that ran over 20 s.  Hang tests run the input under a generous bound (many times what it
+takes now, far below what it took before): they guard against the hang coming back, they do
+not measure speed (benchmarks/ does that).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import signal
+import struct
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from nianbao.ingest import IngestError, load
+from nianbao.pipeline import check
+from sample_data import ROOT, SAMPLES, SEED, sample_source
+
+
+@contextmanager
+def bounded(seconds: float):
+    """Fail (instead of running on) when the block is still busy after ``seconds``."""
+
+    def alarm(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s: the hang is back")
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def _errors(result) -> dict[str, str]:
+    return {m.code: m.text for m in result.messages if m.level == "error"}
+
+
+def _assert_clean_failure(result, code: str = "ingest") -> str:
+    """The file is refused with a message of its own, not a bug report."""
+    errors = _errors(result)
+    assert "internal" not in errors, errors
+    assert code in errors, errors
+    return errors[code]
+
+
+# ---------------------------------------------------------------- DOCX
+
+
+def _real_docx() -> bytes:
+    """A DOCX of the real 平潭 2020 report: its first paragraphs and its T4 table as printed."""
+    import docx
+
+    doc = load(sample_source("pingtan-2020-html"))
+    d = docx.Document()
+    for block in [b for b in doc.blocks if b.kind != "table"][:4]:
+        d.add_paragraph(block.text)
+    t4 = [b for b in doc.blocks if b.kind == "table"][-1]
+    width = max(len(r) for r in t4.rows)
+    table = d.add_table(rows=len(t4.rows), cols=width)
+    for r, row in enumerate(t4.rows):
+        for c, cell in enumerate(row):
+            if cell.origin:
+                table.cell(r, c).text = cell.text
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _rezip(data: bytes, change) -> bytes:
+    """The same zip with each member's bytes passed through ``change(name, body)``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, change(info.filename, src.read(info)))
+    return out.getvalue()
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_real_docx_seed_reads_its_t4():
+    # The regressions below mutate this file: it must read as it is.
+    from nianbao.tables import extract_tables
+
+    doc = load(Path("r.docx"), _real_docx())
+    assert extract_tables(doc).tables["T4"].figures
+
+
+def test_docx_without_a_body_is_refused_with_a_message(tmp_path: Path):
+    # Was AttributeError (ingest/docx.py:42), escaping check.
+    data = _rezip(_real_docx(), lambda n, b: re.sub(rb"<w:body>.*</w:body>", b"", b, flags=re.S)
+                  if n == "word/document.xml" else b)
+    text = _assert_clean_failure(check(_write(tmp_path, "r.docx", data)))
+    assert "no document body" in text and "save it again" in text
+
+
+def test_docx_with_malformed_xml_is_refused_with_a_message(tmp_path: Path):
+    # Was lxml's XMLSyntaxError (ingest/docx.py:24), escaping check.
+    data = _rezip(_real_docx(), lambda n, b: b[: len(b) // 2] if n == "word/document.xml" else b)
+    text = _assert_clean_failure(check(_write(tmp_path, "r.docx", data)))
+    assert "not a readable DOCX" in text
+
+
+def test_docx_with_an_encrypted_member_says_to_remove_the_password(tmp_path: Path):
+    # Was zipfile's RuntimeError ("File is encrypted"), escaping check.
+    raw = bytearray(_real_docx())
+    for sig, flag_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        for m in re.finditer(re.escape(sig), bytes(raw)):
+            flags = struct.unpack_from("<H", raw, m.start() + flag_at)[0]
+            struct.pack_into("<H", raw, m.start() + flag_at, flags | 1)
+    text = _assert_clean_failure(check(_write(tmp_path, "r.docx", bytes(raw))))
+    assert "password" in text
+
+
+def test_docx_table_with_a_merge_from_nowhere_is_skipped_with_a_warning(tmp_path: Path):
+    # A vMerge "continue" in the first row: python-docx raised ValueError ("no tr above topmost
+    # tr", ingest/docx.py:67), escaping check.  The rest of the file is still read.
+    def first_cell_continues(name: str, body: bytes) -> bytes:
+        if name != "word/document.xml":
+            return body
+        return body.replace(b"<w:tc><w:tcPr>", b"<w:tc><w:tcPr><w:vMerge/>", 1)
+
+    data = _rezip(_real_docx(), first_cell_continues)
+    assert b"<w:vMerge/>" in data or b"vMerge" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    result = check(_write(tmp_path, "r.docx", data))
+    assert "internal" not in _errors(result) and not _errors(result)
+    assert any(m.code == "docx-table-unreadable" for m in result.messages)
+    assert result.paragraphs  # the report's text was read
+
+
+def test_docx_that_unpacks_to_hundreds_of_megabytes_is_refused(tmp_path: Path):
+    # A zip bomb: 120 MB of spaces in the body (about 120 KB packed).
+    pad = b" " * (120 * 2**20)
+    data = _rezip(_real_docx(), lambda n, b: b.replace(b"<w:body>", b"<w:body>" + pad, 1)
+                  if n == "word/document.xml" else b)
+    assert len(data) < 2**20
+    text = _assert_clean_failure(check(_write(tmp_path, "r.docx", data)))
+    assert "unpacks to 121 MB" in text and "limit 100 MB" in text
+
+
+def test_an_unexpected_loader_error_is_reported_not_raised(tmp_path: Path, monkeypatch):
+    # No exception escapes check, whichever stage it comes from.
+    import nianbao.ingest.docx as docx_loader
+
+    def broken(path, data):
+        raise AttributeError("a loader bug")
+
+    monkeypatch.setattr(docx_loader, "load_docx", broken)
+    result = check(_write(tmp_path, "r.docx", _real_docx()))
+    assert "AttributeError: a loader bug" in _errors(result)["internal"]
+
+
+# ---------------------------------------------------------------- huge numbers
+
+
+def _pingtan_2020_with(tmp_path: Path, old: str, new: str, name: str = "r.html") -> Path:
+    html = sample_source("pingtan-2020-html").read_text(encoding="utf-8")
+    assert old in html
+    return _write(tmp_path, name, html.replace(old, new, 1).encode("utf-8"))
+
+
+def test_a_5000_digit_table_cell_is_not_read_as_a_figure(tmp_path: Path):
+    # Python refuses int() of over 4,300 digits: ValueError at tables/values.py:35, an internal error.
+    from nianbao.tables.values import read_cell
+
+    assert read_cell("9" * 5000).kind == "label"
+    assert read_cell("增加" + "9" * 5000).kind == "label"
+    assert read_cell("1,234").value == 1234 and read_cell("减3").value == -3
+    html = sample_source("pingtan-2020-html").read_text(encoding="utf-8")
+    # The 自然人 cell of 一、本年新收 is printed as "2" and "0" in two spans: make it 5,001 digits.
+    at = html.index(">2</span>", html.index("本年新收政府信息公开申请数量"))
+    path = _write(tmp_path, "r.html", (html[:at] + ">" + "9" * 5000 + html[at + 2:]).encode("utf-8"))
+    result = check(path)
+    assert "internal" not in _errors(result)
+    assert result.tables["T3"].value("new_received.natural") is None  # not a figure: not checked
+    assert result.tables["T3"].value("new_received.total") == 21  # the rest of the row still is
+
+
+def test_a_huge_figure_in_the_narrative_is_no_claim(tmp_path: Path):
+    # "共受理…9999…9件": float() of it is inf, and cn2an of a 5,000-numeral run overflows.
+    from nianbao.claims.numbers import find_numbers
+
+    assert find_numbers("共收到申请" + "9" * 5000 + "件") == []
+    assert find_numbers("共收到申请" + "一" * 5000 + "件") == []
+    assert [m.value for m in find_numbers("共收到申请21件，办结21件")] == [21, 21]
+    path = _pingtan_2020_with(tmp_path, "21件", "9" * 5000 + "件")
+    assert "internal" not in _errors(check(path))
+
+
+def test_a_long_digit_run_is_not_tried_at_every_position():
+    # claims/numbers.py:112 and tables/flattened_hints.py:69: an unanchored number regex tried
+    # at each of 50,000 digits is quadratic (minutes).  Neither takes the tail of a number.
+    from nianbao.claims.numbers import find_numbers
+    from nianbao.tables.flattened_hints import narrative_hints
+
+    run = "收到申请" + "7" * 50_000 + "件结转下年度"
+    with bounded(10):
+        assert find_numbers(run) == []
+        assert narrative_hints(run, "2021") == {"T2": [], "T3": [], "T4": []}
+    assert narrative_hints("本年共收到申请21件，1件结转下年度", "2021")["T3"]
+    assert narrative_hints("十5件结转下年度", "2021")["T3"] == []
+
+
+# ---------------------------------------------------------------- long lines
+
+
+def test_a_paragraph_over_spacys_limit_is_matched_in_pieces(monkeypatch):
+    # spaCy refuses texts over nlp.max_length (10^6): ValueError E088 at claims/cues.py:112 on a
+    # report whose line breaks were lost.  The limit is lowered here so the test stays fast.
+    from nianbao.claims import cues
+
+    finder = cues.cue_finder()
+    paragraph = max(SEED.read_text(encoding="utf-8").splitlines(), key=len)
+    text = "".join([paragraph] * 20)  # a real paragraph, its line breaks lost
+    whole = finder(text)
+    monkeypatch.setattr(finder.nlp, "max_length", 2000)
+    monkeypatch.setattr(cues, "CHUNK_CHARS", 1500)
+    pieces = finder(text)
+    assert len(text) > 2000 and pieces == whole and whole
+    assert all(text[c.start:c.end] == c.text for c in pieces)
+
+
+def test_share_bases_are_gathered_once_per_paragraph(tmp_path: Path, monkeypatch):
+    # reconcile/rules/percentage.py:91 scanned every claim for every share: a long paragraph of
+    # shares (a real sentence, its line breaks lost) ran over 20 s.  Counted, not timed: each
+    # claim is now looked at once, not once per share.
+    from nianbao.reconcile.rules import percentage
+
+    calls = []
+    real_is_total = percentage._is_total
+    monkeypatch.setattr(percentage, "_is_total", lambda c: calls.append(c) or real_is_total(c))
+    sentence = "本年度共收到政府信息公开申请81件，其中予以公开及部分公开42件，占51.85%。"
+    text = sample_source("pingtan-2023-txt").read_text(encoding="utf-8") + "\n" + sentence * 300 + "\n"
+    result = check(_write(tmp_path, "r.txt", text.encode("utf-8")))
+    assert "internal" not in _errors(result)
+    assert len(result.claims) > 900 and len(calls) <= len(result.claims)
+    assert not [f for f in result.findings if f.code == "NB401"]  # 42 / 81 = 51.85 %: no false alarm
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_body_search_is_linear_on_deeply_nested_pages(tmp_path: Path):
+    # ingest/html.py:98 asked every element for its descendants' text (an XPath per element):
+    # on a page whose <div>s are never closed, each holds the rest of the page, and the real
+    # report below (1.2 MB) took 11 s; a page of 1 MB with repeated rows ran over 20 s.
+    from nianbao.ingest.html import load_html
+
+    html = sample_source("pingtan-2020-html").read_text(encoding="utf-8")
+    a, b = html.index("<p"), html.rindex("</p>") + 4
+    unclosed = re.sub(r"<p\b", "<div><p", html[a:b])  # every paragraph opens a <div> never closed
+    with bounded(5):
+        doc = load_html(Path("r.html"), (html[:a] + unclosed * 4 + html[b:]).encode("utf-8"))
+    plain = load_html(Path("r.html"), html.encode("utf-8"))
+    headings = lambda d: {b.text for b in d.blocks if b.text.startswith(("一、", "二、", "三、", "四、"))}  # noqa: E731
+    assert headings(plain) <= headings(doc)  # the report body was found
+    assert len(doc.tables) >= len(plain.tables) == 3
+
+
+# ---------------------------------------------------------------- flattened tables
+
+
+def test_a_real_report_whose_t3_ties_hundreds_of_ways_is_decoded_within_the_probe_budget(monkeypatch):
+    # corpus/putian/putian-ptszf-2019, as published: its flattened T3 ties beyond the enumeration
+    # cap and the per-cell probes (tables/flattened_solve.py:194) ran 44 s.  With no probe budget
+    # at all, every probed row must come out uncertain: nothing guessed.
+    from nianbao.tables import extract_tables, flattened_solve
+
+    path = ROOT / "corpus" / "putian" / "putian-ptszf-2019" / "source.txt"
+    doc = load(path)
+    monkeypatch.setattr(flattened_solve, "PROBE_BUDGET_S", 0.0)
+    with bounded(60):
+        ex = extract_tables(doc)
+    t3 = ex.tables["T3"]
+    assert any(m.code == "flattened-many-solutions" for m in ex.messages)
+    assert t3.figures and all(f.candidates is not None and f.value is None for f in t3.figures.values()
+                              if not f.blank), [str(f) for f in t3.figures.values() if f.candidates is None][:5]
+
+
+@pytest.mark.parametrize("budget", [0.0, 1000.0])
+def test_probe_budget_leaves_unreached_rows_unprobed(budget: float):
+    # The solver-level contract: a row whose cells were not all probed is reported, never certain.
+    from nianbao.tables.flattened_solve import RowChoice, solve_joint
+    from nianbao.tables.flattened_text import Piece
+
+    def split(*values):
+        return tuple(Piece(v, 0, 1, str(v)) for v in values)
+
+    # 12 rows of two readings each and no rule between them: 4,096 equal decodings, over the cap.
+    rows = [RowChoice(f"r{i}", ("a",), [split(1), split(2)], [0, 0]) for i in range(12)]
+    from nianbao.tables import flattened_solve
+
+    old = flattened_solve.PROBE_BUDGET_S
+    flattened_solve.PROBE_BUDGET_S = budget
+    try:
+        sol = solve_joint(rows, [], [])
+    finally:
+        flattened_solve.PROBE_BUDGET_S = old
+    assert not sol.complete
+    if budget == 0.0:
+        assert sol.unprobed_rows == {r.row for r in rows}
+    else:
+        assert sol.unprobed_rows == set()
+        assert all({p[r.row] for p in sol.picks} == {0, 1} for r in rows)  # each cell showed both values
