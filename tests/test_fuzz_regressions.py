@@ -213,6 +213,28 @@ def test_a_long_digit_run_is_not_tried_at_every_position():
     assert narrative_hints("十5件结转下年度", "2021")["T3"] == []
 
 
+def test_a_long_digit_run_in_a_report_is_no_breakdown_total(tmp_path: Path):
+    # reconcile/rules/narrative.py:135 (NB203): the total's regex was tried at each position of
+    # a 5,000-digit run; a real 莆田 report (15 KB) with one such run ran over 20 s.
+    report = ROOT / "corpus" / "putian" / "putian-wgxj-2016" / "source.txt"
+    text = report.read_text(encoding="utf-8")
+    first = re.search(r"\d+", text)
+    path = _write(tmp_path, "r.txt", (text[: first.start()] + "7" * 5000 + text[first.end():]).encode("utf-8"))
+    with bounded(15):
+        result = check(path)
+    assert "internal" not in _errors(result)
+    assert not [f for f in result.findings if f.code == "NB203"]
+
+
+def test_a_breakdown_item_cn2an_cannot_read_is_skipped(tmp_path: Path):
+    # "十十条" matched the Chinese-numeral pattern and cn2an raised ValueError: NB203 failed
+    # ("rule-failed", the message meant for a broken user rule).
+    sentence = "共公布政府信息2602条(其中机构职能类信息十十条，其他应主动公开政府信息1053条)。"
+    text = SEED.read_text(encoding="utf-8") + "\n" + sentence + "\n"
+    result = check(_write(tmp_path, "r.txt", text.encode("utf-8")))
+    assert "internal" not in _errors(result) and "rule-failed" not in _errors(result), _errors(result)
+
+
 # ---------------------------------------------------------------- long lines
 
 
