@@ -150,6 +150,19 @@ def test_docx_that_unpacks_to_hundreds_of_megabytes_is_refused(tmp_path: Path):
     assert "unpacks to 121 MB" in text and "limit 100 MB" in text
 
 
+def test_docx_table_with_a_huge_grid_span_is_skipped_with_a_warning(tmp_path: Path):
+    # gridSpan="100000" on a cell: python-docx repeats the cell over the span (and the grid grew
+    # that wide), over 20 s in ingest/docx.py:103.
+    data = _rezip(_real_docx(), lambda n, b: b.replace(b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="100000"/>', 1)
+                  if n == "word/document.xml" else b)
+    with bounded(20):
+        result = check(_write(tmp_path, "r.docx", data))
+    assert not _errors(result)
+    warning = next(m.text for m in result.messages if m.code == "docx-table-unreadable")
+    assert "100" in warning and "grid columns" in warning
+    assert result.paragraphs
+
+
 def test_an_unexpected_loader_error_is_reported_not_raised(tmp_path: Path, monkeypatch):
     # No exception escapes check, whichever stage it comes from.
     import nianbao.ingest.docx as docx_loader
@@ -160,6 +173,22 @@ def test_an_unexpected_loader_error_is_reported_not_raised(tmp_path: Path, monke
     monkeypatch.setattr(docx_loader, "load_docx", broken)
     result = check(_write(tmp_path, "r.docx", _real_docx()))
     assert "AttributeError: a loader bug" in _errors(result)["internal"]
+
+
+def test_pdf_whose_page_tree_claims_a_million_pages_is_refused(tmp_path: Path):
+    # A lying /Count in a real report printed to PDF: pdfium reports 1,000,000 pages and each
+    # was tried in turn (ingest/pdf.py:72, over 20 s).
+    from nianbao.synth import available_makers, render_sample
+
+    if "chromium" not in available_makers():
+        pytest.skip("needs Debian's chromium to print the real report to PDF")
+    pdf = render_sample(SAMPLES / "pingtan-2020-html", "chromium", tmp_path / "r.pdf").read_bytes()
+    assert b"/Count " in pdf
+    lying = re.sub(rb"/Count \d+", b"/Count 1000000", pdf)
+    with bounded(20):
+        result = check(_write(tmp_path, "lying.pdf", lying))
+    text = _assert_clean_failure(result)
+    assert "1,000,000 pages" in text
 
 
 # ---------------------------------------------------------------- huge numbers
@@ -292,6 +321,21 @@ def test_body_search_is_linear_on_deeply_nested_pages(tmp_path: Path):
 
 
 # ---------------------------------------------------------------- flattened tables
+
+
+def test_a_flattened_cell_with_two_decimal_points_is_no_figure(tmp_path: Path):
+    # tables/flattened_text.py:117: float("320.1.5") raised ValueError (an internal error) on a
+    # copied report whose money cell (T2 行政事业性收费, 万元) had a second decimal point.
+    from nianbao.tables.flattened_text import T2_MONEY, _piece
+
+    assert _piece("320.1.5", 0, T2_MONEY) is None
+    assert _piece("320.15", 0, T2_MONEY).value == 320.15
+    text = sample_source("pingtan-2021-txt").read_text(encoding="utf-8")
+    row = re.search(r"行政事业性收费[^\n]*?(\d+\.\d+)", text)
+    assert row, "the 2021 T2 money row of the real report"
+    broken = text[: row.start(1)] + row.group(1) + ".5" + text[row.end(1):]
+    result = check(_write(tmp_path, "r.txt", broken.encode("utf-8")))
+    assert "internal" not in _errors(result)
 
 
 def test_a_real_report_whose_t3_ties_hundreds_of_ways_is_decoded_within_the_probe_budget(monkeypatch):

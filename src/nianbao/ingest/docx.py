@@ -89,7 +89,16 @@ def _check_unpacked_size(data: bytes) -> None:
         )
 
 
+# No report table is wider than a few dozen grid columns; a gridSpan of thousands would make
+# python-docx repeat the cell that many times (and the grid that wide).
+MAX_GRID_COLUMNS = 200
+
+
 def _table_block(table, index: int, add) -> Block:
+    for tr in table._tbl.tr_lst:
+        width = sum(tc.grid_span for tc in tr.tc_lst)
+        if width > MAX_GRID_COLUMNS:
+            raise ValueError(f"a row spans {width} grid columns (gridSpan), more than any report table")
     rows: list[list[Cell]] = []
     lines = []
     seen: set = set()  # the <w:tc> elements met so far (held, so identity is stable)
