@@ -448,10 +448,12 @@ def _explain_internal(path: Path) -> tuple[str, str]:
     from nianbao import ingest
     from nianbao.model import ReportResult
     from nianbao.pipeline import _analyse
+    from nianbao.settings import Settings
 
+    settings = Settings()
     try:
-        doc = ingest.load(path)
-        _analyse(doc, path, ReportResult(source=str(path)), classify=True, config=None)
+        doc = ingest.load(path, max_text_chars=settings.max_text_chars)
+        _analyse(doc, path, ReportResult(source=str(path)), settings)
     except Exception as exc:  # noqa: BLE001 - this is the diagnosis
         frames = traceback.extract_tb(exc.__traceback__)
         return f"{type(exc).__name__} at {_innermost_nianbao_frame(frames)}", "".join(traceback.format_exception(exc))[-4000:]

@@ -80,7 +80,7 @@ def test_find_numbers_reads_a_stated_count(n: int, unit: str):
 @FAST
 @given(REPORT_TEXT, st.sampled_from(["2019", "2021"]))
 def test_narrative_hints_never_raise(text: str, layout: str):
-    from nianbao.tables.flattened_hints import narrative_hints
+    from nianbao.tables.decode.hints import narrative_hints
 
     hints = narrative_hints(text, layout)
     assert all(h.value >= 0 for found in hints.values() for h in found)
