@@ -347,3 +347,19 @@ def test_a_real_report_whose_t3_once_tied_hundreds_of_ways_is_bounded():
         result = check(path)
     assert "internal" not in _errors(result)
     assert result.tables["T3"].figures
+
+
+def test_two_missing_t3_labels_at_the_end_do_not_shift_past_the_list():
+    # tables/decode/labels.py:165: each missing label shifted the next one's position, found or
+    # not, so two unfound labels at the end indexed past the list (IndexError, an internal error).
+    # The real seed report with its last two T3 row labels lost in copying:
+    from nianbao.tables.decode.labels import find_labels, t3_labels
+
+    text = SEED.read_text(encoding="utf-8")
+    lost = text.replace("(七) 总计", "").replace("四、结转下年度继续办理", "")
+    start = lost.index("三、收到和处理政府信息公开申请情况")
+    end = lost.index("四、政府信息公开行政复议")
+    found = find_labels(lost, t3_labels("2021"), start, end)
+    keys = [f.spec.key for f in found]
+    assert "handled_total" not in keys and "carried_forward" not in keys
+    assert keys[:2] == ["new_received", "carried_over"]
