@@ -191,6 +191,21 @@ def test_pdf_whose_page_tree_claims_a_million_pages_is_refused(tmp_path: Path):
     assert "1,000,000 pages" in text
 
 
+def test_pdf_whose_producer_is_not_valid_utf16_still_reads(tmp_path: Path):
+    # pypdfium2 raised UnicodeDecodeError on a damaged /Producer (ingest/pdf.py:158): an internal
+    # error for a PDF whose pages were fine.  A real report printed to PDF, its Producer damaged:
+    from nianbao.synth import available_makers, render_sample
+
+    if "chromium" not in available_makers():
+        pytest.skip("needs Debian's chromium to print the real report to PDF")
+    pdf = render_sample(SAMPLES / "pingtan-2020-html", "chromium", tmp_path / "r.pdf").read_bytes()
+    damaged = re.sub(rb"/Producer\s*(\([^)]*\)|<[0-9A-Fa-f]*>)", b"/Producer <FEFFD800D800>", pdf, count=1)
+    assert damaged != pdf
+    result = check(_write(tmp_path, "damaged.pdf", damaged))
+    assert not _errors(result), _errors(result)
+    assert result.tables["T3"].value("handled_total.total") == 21
+
+
 # ---------------------------------------------------------------- huge numbers
 
 
@@ -330,6 +345,10 @@ def test_a_flattened_cell_with_two_decimal_points_is_no_figure(tmp_path: Path):
 
     assert _piece("320.1.5", 0, T2_MONEY) is None
     assert _piece("320.15", 0, T2_MONEY).value == 320.15
+    # Two tokens of a 2019 T2 line joined ("35" + "-15", 上一年项目数量 and 本年增/减) are no one figure.
+    from nianbao.tables.decode.readings import T2_CHANGE
+
+    assert _piece("35-15", 0, T2_CHANGE) is None and _piece("-15", 0, T2_CHANGE).value == -15
     text = sample_source("pingtan-2021-txt").read_text(encoding="utf-8")
     row = re.search(r"行政事业性收费[^\n]*?(\d+\.\d+)", text)
     assert row, "the 2021 T2 money row of the real report"

@@ -141,6 +141,15 @@ def _warn_unreadable(pages: list[PageText], doc: Document) -> None:
 MAX_PAGES = 2000
 
 
+def _producer(pdf: pdfium.PdfDocument) -> str | None:
+    """The Producer of the PDF's info dictionary, or None when it is not valid text (damaged
+    metadata must not stop the report: pypdfium2 raises UnicodeDecodeError on bad UTF-16)."""
+    try:
+        return pdf.get_metadata_value("Producer") or None
+    except (UnicodeDecodeError, pdfium.PdfiumError):
+        return None
+
+
 def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document:
     """Read a PDF report into a Document (image-only pages by OCR); never crashes on a bad page."""
     pdf = _open(data)
@@ -156,7 +165,7 @@ def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document
         pages = _read_pages(pdf, doc)
         _read_scans(pdf, pages, ocr or OcrOptions(), doc)
         doc.meta["pages"] = len(pages)
-        producer = pdf.get_metadata_dict().get("Producer")
+        producer = _producer(pdf)
         if producer:
             doc.meta["producer"] = producer
     finally:
