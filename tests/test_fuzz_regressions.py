@@ -279,6 +279,23 @@ def test_a_breakdown_item_cn2an_cannot_read_is_skipped(tmp_path: Path):
     assert "internal" not in _errors(result) and "rule-failed" not in _errors(result), _errors(result)
 
 
+def test_a_long_digit_run_before_a_date_word_does_not_backtrack_for_minutes(tmp_path: Path):
+    # claims/linking.py:112: the "digits not a date" regex backtracked through every prefix of
+    # every suffix of a run ending in 年 (over 20 s CPU on a real 莆田 report with a long run).
+    from nianbao.claims.linking import _left_start
+
+    text = "本机关" + "2" * 3000 + "年共收到申请5件"
+    with bounded(10):
+        assert _left_start(text, 0, text.index("5件")) == 0  # a date run, not a figure: no cut
+    assert _left_start("共12件，收到申请5件", 0, 9) == 3  # a plain figure still cuts the context
+    seed = SEED.read_text(encoding="utf-8")
+    year = seed.index("2023")
+    path = _write(tmp_path, "r.txt", (seed[:year] + "2" * 3000 + seed[year + 4:]).encode("utf-8"))
+    with bounded(30):
+        result = check(path)
+    assert "internal" not in _errors(result)
+
+
 # ---------------------------------------------------------------- long lines
 
 
