@@ -745,7 +745,7 @@ def replay(path: Path) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--cases", type=int, default=1_000, help="cases to run (the campaign of issue 19: 10000)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--cpu-limit", type=float, default=20.0, help="CPU seconds per case past which it counts as a hang")
     ap.add_argument("--wall-limit", type=float, default=90.0, help="wall seconds per case before the worker is killed")
