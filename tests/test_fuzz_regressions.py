@@ -352,6 +352,17 @@ def test_body_search_is_linear_on_deeply_nested_pages(tmp_path: Path):
     assert len(doc.tables) >= len(plain.tables) == 3
 
 
+def test_html_with_a_control_character_after_a_comment_reads(tmp_path: Path):
+    # ingest/html.py:95: a byte flipped to \x01 in the text after an HTML comment; moving that text
+    # when the comment is dropped raised lxml's ValueError ("All strings must be XML compatible").
+    html = sample_source("pingtan-2020-html").read_text(encoding="utf-8")
+    at = html.index("本年新收政府信息公开申请数量")
+    path = _write(tmp_path, "r.html", (html[:at] + "<!-- x -->\x01" + html[at:]).encode("utf-8"))
+    result = check(path)
+    assert not _errors(result), _errors(result)
+    assert result.tables["T3"].value("new_received.total") == 21
+
+
 # ---------------------------------------------------------------- flattened tables
 
 
