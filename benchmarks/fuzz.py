@@ -584,7 +584,7 @@ class Worker:
         self.start()
         if alive:
             return {"elapsed": elapsed, "cpu": cpu, "detail": dump[-4000:],
-                    "class": f"killed after {self.wall_limit:g} s wall ({cpu:.0f} s CPU) at {_hang_location(dump)}"}
+                    "class": f"killed after {self.wall_limit:g} s wall at {_hang_location(dump)}"}
         return {"elapsed": elapsed, "cpu": cpu, "detail": dump[-4000:],
                 "class": f"worker died (exit {code}) at {_hang_location(dump)}"}
 
