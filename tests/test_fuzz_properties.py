@@ -86,17 +86,6 @@ def test_narrative_hints_never_raise(text: str, layout: str):
     assert all(h.value >= 0 for found in hints.values() for h in found)
 
 
-@FAST
-@given(st.integers(min_value=1, max_value=len(SEED_TEXT)), st.integers(min_value=20, max_value=400))
-def test_cue_chunks_cover_the_text_exactly(cut: int, size: int):
-    from nianbao.claims.cues import _chunks
-
-    text = SEED_TEXT[:cut]
-    pieces = _chunks(text, size)
-    assert "".join(p for _, p in pieces) == text
-    assert all(text[o:o + len(p)] == p and len(p) <= size for o, p in pieces)
-
-
 # ---------------------------------------------------------------- HTML tables
 
 SPAN = st.one_of(st.integers(min_value=-10**12, max_value=10**12).map(str),

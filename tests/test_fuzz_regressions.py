@@ -299,22 +299,6 @@ def test_a_long_digit_run_before_a_date_word_does_not_backtrack_for_minutes(tmp_
 # ---------------------------------------------------------------- long lines
 
 
-def test_a_paragraph_over_spacys_limit_is_matched_in_pieces(monkeypatch):
-    # spaCy refuses texts over nlp.max_length (10^6): ValueError E088 at claims/cues.py:112 on a
-    # report whose line breaks were lost.  The limit is lowered here so the test stays fast.
-    from nianbao.claims import cues
-
-    finder = cues.cue_finder()
-    paragraph = max(SEED.read_text(encoding="utf-8").splitlines(), key=len)
-    text = "".join([paragraph] * 20)  # a real paragraph, its line breaks lost
-    whole = finder(text)
-    monkeypatch.setattr(finder.nlp, "max_length", 2000)
-    monkeypatch.setattr(cues, "CHUNK_CHARS", 1500)
-    pieces = finder(text)
-    assert len(text) > 2000 and pieces == whole and whole
-    assert all(text[c.start:c.end] == c.text for c in pieces)
-
-
 def test_share_bases_are_gathered_once_per_paragraph(tmp_path: Path, monkeypatch):
     # reconcile/rules/percentage.py:91 scanned every claim for every share: a long paragraph of
     # shares (a real sentence, its line breaks lost) ran over 20 s.  Counted, not timed: each

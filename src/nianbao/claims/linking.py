@@ -511,7 +511,7 @@ class Linker:
     def _request_context(self, m: Mention, verb: Cue) -> bool:
         """Whether a bare 办理/答复/办结 figure counts requests: 申请 is named in the sentence
         or right after the figure; 办理/回复/答复 need it, 办结 only needs no other thing named."""
-        sentence_start, _ = _sentence_bounds(self.text, m.start)
+        sentence_start, _ = _sentence_bounds(self._sentence_ends, len(self.text), m.start)
         before = self._cues_in(sentence_start, m.start)
         if self._application_right(m) or any(c.label in ("APPLICATION", "ON_REQUEST") for c in before):
             return True
