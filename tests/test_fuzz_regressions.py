@@ -163,6 +163,16 @@ def test_docx_table_with_a_huge_grid_span_is_skipped_with_a_warning(tmp_path: Pa
     assert result.paragraphs
 
 
+def test_docx_whose_zip_asks_for_a_version_from_the_future_is_refused(tmp_path: Path):
+    # A byte flip in the central directory's "version needed to extract": zipfile raised
+    # NotImplementedError ("zip file version 19.9") in ingest/docx.py:81, an internal error.
+    raw = bytearray(_real_docx())
+    central = raw.index(b"PK\x01\x02")
+    struct.pack_into("<H", raw, central + 6, 199)
+    text = _assert_clean_failure(check(_write(tmp_path, "r.docx", bytes(raw))))
+    assert "not a readable DOCX" in text
+
+
 def test_an_unexpected_loader_error_is_reported_not_raised(tmp_path: Path, monkeypatch):
     # No exception escapes check, whichever stage it comes from.
     import nianbao.ingest.docx as docx_loader

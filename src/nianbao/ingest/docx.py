@@ -80,7 +80,7 @@ def _check_unpacked_size(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             unpacked = sum(i.file_size for i in z.infolist())
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:  # NotImplementedError: "zip file version 19.9"
         raise IngestError(f"not a readable DOCX file ({exc}); open it in Word/LibreOffice and save it again as .docx") from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise IngestError(
