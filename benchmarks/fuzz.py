@@ -445,18 +445,21 @@ def _innermost_nianbao_frame(tb_frames) -> str:
 
 def _explain_internal(path: Path) -> tuple[str, str]:
     """Run the stages of ``check`` again with nothing caught, to see where an ``internal`` came from."""
-    from nianbao import ingest
-    from nianbao.model import ReportResult
-    from nianbao.pipeline import _analyse
+    from nianbao.model import Report
+    from nianbao.pipeline import STAGES, run_stage
     from nianbao.settings import Settings
 
     settings = Settings()
+    report = Report(source=str(path))
     try:
-        doc = ingest.load(path, max_text_chars=settings.max_text_chars)
-        _analyse(doc, path, ReportResult(source=str(path)), settings)
+        for stage in STAGES:
+            run_stage(stage, report, settings)
     except Exception as exc:  # noqa: BLE001 - this is the diagnosis
-        frames = traceback.extract_tb(exc.__traceback__)
-        return f"{type(exc).__name__} at {_innermost_nianbao_frame(frames)}", "".join(traceback.format_exception(exc))[-4000:]
+        from nianbao.errors import NianbaoError
+
+        if not isinstance(exc, NianbaoError):
+            frames = traceback.extract_tb(exc.__traceback__)
+            return f"{type(exc).__name__} at {_innermost_nianbao_frame(frames)}", "".join(traceback.format_exception(exc))[-4000:]
     return "internal (not reproduced)", ""
 
 
