@@ -101,3 +101,31 @@ def test_cli_run_and_summary(tmp_path: Path) -> None:
     assert "<svg" in html.read_text("utf-8") and table.stat().st_size > 0
     missing = runner.invoke(app, ["summary", "--store", str(tmp_path / "none.duckdb"), "--html", str(html)])
     assert missing.exit_code == 2 and "nianbao run" in missing.output
+
+
+def _tick_labels(svg: str, axis: str) -> list[str]:
+    """The tick label texts of one axis ("x" or "y") of a matplotlib SVG: each tick group holds
+    its label as a <text> (svg.fonttype none) or as a comment before the glyphs."""
+    labels = []
+    for chunk in re.split(rf'<g id="{axis}tick_\d+">', svg)[1:]:
+        m = re.search(r"<text[^>]*>([^<]+)</text>|<!-- (.+?) -->", chunk)
+        if m:
+            labels.append((m.group(1) or m.group(2)).strip())
+    return labels
+
+
+def test_findings_plots_tick_at_whole_findings(tmp_path: Path) -> None:
+    # Two findings of one rule and one of another: matplotlib's default ticks are 0.0, 0.5, 1.0 …
+    db = tmp_path / "c.duckdb"
+    f1 = Finding("NB102", "t3_row_total", "t3_row_total", "error", "总计不等于各列之和", 5, 6, cells=["T3.granted.total"])
+    f2 = Finding("NB103", "t3_result_total", "t3_result_total", "error", "（七）总计不符", cells=["T3.handled_total.total"])
+    with Store(db) as store:
+        store.write_results([
+            ("a" * 64, _result("a" * 64, "平潭综合实验区", 2023, [f1, f2])),
+            ("b" * 64, _result("b" * 64, "平潭综合实验区", 2022, [f1])),
+        ])
+    plots = summary.plots(summary.load(db))
+    for name, axis in (("by_rule", "x"), ("by_agency", "x"), ("by_region", "x"), ("by_year", "y"), ("success", "y")):
+        ticks = _tick_labels(plots[name], axis)
+        assert len(ticks) >= 2, (name, ticks)
+        assert all(re.fullmatch(r"[−-]?\d+", t) for t in ticks), (name, ticks)

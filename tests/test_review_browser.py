@@ -226,3 +226,75 @@ def test_screenshots_script_writes_pngs(tmp_path: Path, browser) -> None:
     for shot in shots:
         with Image.open(shot) as im:
             assert im.width >= 1400 and im.height >= 800
+
+
+# ---- layout at a laptop's 1400 × 900 (issue 19 item 10) ----------------------------------------
+
+LAPTOP = {"width": 1400, "height": 900}
+
+
+@pytest.fixture()
+def laptop(browser):
+    context = browser.new_context(viewport=LAPTOP)
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    context.close()
+
+
+def _on_screen_and_unclipped(page, selector: str) -> bool:
+    """The element is inside the viewport and is what a person sees at its centre (not
+    clipped by a scroll box, not covered)."""
+    return page.evaluate(
+        """sel => {
+            const el = document.querySelector(sel);
+            const r = el.getBoundingClientRect();
+            if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+            const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return at === el || el.contains(at);
+        }""",
+        selector,
+    )
+
+
+@pytest.mark.parametrize("fmt", ["html", "txt", "pdf"])
+def test_red_cell_of_a_t3_total_finding_is_on_screen_without_scrolling(served, laptop, fmt: str) -> None:
+    # The （七）总计 row sits near the bottom of T3, below the fold at 1400 × 900.
+    url, store = served
+    fid, cell = first_finding(store, f"r.format = '{fmt}' AND f.family = 't3_result_total'")
+    assert cell.startswith("T3.handled_total.")
+    laptop.goto(f"{url}/findings/{fid}")
+    laptop.wait_for_load_state("load")
+    hit = laptop.locator("td.hit")
+    assert hit.count() == 1 and hit.get_attribute("data-ref") == cell
+    assert _on_screen_and_unclipped(laptop, "td.hit")
+    assert _on_screen_and_unclipped(laptop, "#finding-message")  # the page itself did not scroll away
+    assert laptop.evaluate("window.scrollY") == 0
+
+
+def test_queue_opens_on_open_findings(served, laptop) -> None:
+    url, store = served
+    fid, _ = first_finding(store, "f.family = 't3_result_total'")
+    store.decide(fid, "confirmed", reviewer="李审核", comment=None, corrected_value=None)
+    laptop.goto(url + "/")
+    assert laptop.locator(".status-tabs .tab.active").get_attribute("data-status") == "open"
+    ids = laptop.locator("tr.finding-row").evaluate_all("rows => rows.map(r => r.dataset.finding)")
+    assert ids and fid not in ids
+    assert set(laptop.locator("tr.finding-row .decision").all_inner_texts()) == {"open"}
+    laptop.click(".status-tabs .tab[data-status=all]")
+    laptop.wait_for_url("**status=all**")
+    assert fid in laptop.locator("tr.finding-row").evaluate_all("rows => rows.map(r => r.dataset.finding)")
+
+
+def test_pdf_page_image_sits_beside_the_parsed_table(served, laptop) -> None:
+    url, store = served
+    fid, _ = first_finding(store, "r.format = 'pdf' AND f.family = 't3_result_total'")
+    laptop.goto(f"{url}/findings/{fid}")
+    laptop.wait_for_function("document.querySelector('img.pdf-page') && document.querySelector('img.pdf-page').complete")
+    table = laptop.locator("table.report-table").first.bounding_box()
+    wrap = laptop.locator(".grid-wrap").first.bounding_box()
+    image = laptop.locator("img.pdf-page").first.bounding_box()
+    assert image["x"] >= wrap["x"] + wrap["width"] - 1  # to the right of the table's pane
+    assert image["y"] < table["y"] + table["height"] and table["y"] < image["y"] + image["height"]  # same band
+    assert image["x"] + image["width"] <= LAPTOP["width"] and image["width"] >= 360  # on screen, readable
+    assert image["y"] < LAPTOP["height"]  # starts above the fold

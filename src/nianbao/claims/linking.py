@@ -13,6 +13,8 @@ Everything else a figure can be is metric "other".
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass, field
 
@@ -78,7 +80,10 @@ _CLAUSE_END = "，,；;。！？!?\n"
 _SUBSET_RE = re.compile(r"其中|信息中|包括|包含")
 _SERVICE_HALL_RE = re.compile(r"窗口|审批|服务大厅|行政服务|政务服务|便民服务")
 _DISCLOSURE_RE = re.compile(r"信息公开|政府信息|依申请")
-_DIGITS_NOT_DATE = re.compile(r"[0-9０-９]+(?![0-9０-９]*[年月日])")
+# A whole digit run not followed by 年/月/日.  Anchored at the run's start and its end, so a long
+# run is tried once: "[0-9]+(?![0-9]*年)" backtracked through every prefix of every suffix of a
+# run ending in 年 (cubic: minutes on a 5,000-digit run).
+_DIGITS_NOT_DATE = re.compile(r"(?<![0-9０-９])[0-9０-９]+(?![0-9０-９年月日])")
 
 
 @dataclass
@@ -95,10 +100,11 @@ class Link:
     notes: list[str] = field(default_factory=list)
 
 
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(ch, 0, pos) for ch in _SENTENCE_END) + 1
-    ends = [i for i in (text.find(ch, pos) for ch in _SENTENCE_END) if i != -1]
-    return start, min(ends) if ends else len(text)
+def _sentence_bounds(ends: list[int], length: int, pos: int) -> tuple[int, int]:
+    """The sentence around ``pos``, from the sorted positions of the text's sentence ends
+    (searching the text for each mention is quadratic on a long paragraph)."""
+    k = bisect.bisect_left(ends, pos)
+    return (ends[k - 1] + 1 if k else 0), (ends[k] if k < len(ends) else length)
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:
@@ -147,6 +153,11 @@ class Linker:
         self.t2_columns = t2_doc_columns(layout)
         self.t2_fee_metric = t2_fee_metric(layout)
         self.layout = layout
+        # Cue positions by start, so a context finds its cues without scanning them all
+        # (quadratic on a long paragraph).
+        self._cue_order = sorted(range(len(cues)), key=lambda k: cues[k].start)
+        self._cue_starts = [cues[k].start for k in self._cue_order]
+        self._sentence_ends = [i for i, ch in enumerate(text) if ch in _SENTENCE_END]
         self.row_by_sentence: dict[int, tuple[str, str]] = {}  # sentence start -> (table, row)
         self.metric_at: dict[int, str] = {}  # mention index -> metric linked
         self._sentence_left: list[Cue] = []
@@ -156,7 +167,7 @@ class Linker:
     # ---- contexts ------------------------------------------------------
     def _contexts(self, i: int) -> tuple[int, int, int, int]:
         m = self.mentions[i]
-        s_start, s_end = _sentence_bounds(self.text, m.start)
+        s_start, s_end = _sentence_bounds(self._sentence_ends, len(self.text), m.start)
         prev_end = self.mentions[i - 1].end if i > 0 else 0
         left_lo = _left_start(self.text, max(s_start, prev_end), m.start)
         right_hi = s_end
@@ -169,7 +180,15 @@ class Linker:
         return left_lo, m.start, m.end, right_hi
 
     def _cues_in(self, lo: int, hi: int) -> list[Cue]:
-        return [c for c in self.cues if c.start >= lo and c.end <= hi]
+        """The cues inside [lo, hi), in the order they were given."""
+        inside = []
+        for n in range(bisect.bisect_left(self._cue_starts, lo), len(self._cue_order)):
+            k = self._cue_order[n]
+            if self.cues[k].start >= hi:
+                break
+            if self.cues[k].end <= hi:
+                inside.append(k)
+        return [self.cues[k] for k in sorted(inside)]
 
     # ---- main ------------------------------------------------------------
     def link(self, i: int) -> Link:
@@ -185,7 +204,7 @@ class Linker:
             return Link([OTHER], confidence=0.7, notes=["the size of a list (…等六个)"])
         if _LAST_YEAR_RE.search(left_text[-12:]):
             return Link([OTHER], time="last_year", confidence=0.6)
-        sentence_start, _ = _sentence_bounds(self.text, m.start)
+        sentence_start, _ = _sentence_bounds(self._sentence_ends, len(self.text), m.start)
         # Heads are read in the figure's own clause; flags such as 其中 in the whole sentence.
         clause_lo = _clause_start(self.text, left_lo, m.start)
         left = self._cues_in(clause_lo, left_hi)
@@ -492,7 +511,7 @@ class Linker:
     def _request_context(self, m: Mention, verb: Cue) -> bool:
         """Whether a bare 办理/答复/办结 figure counts requests: 申请 is named in the sentence
         or right after the figure; 办理/回复/答复 need it, 办结 only needs no other thing named."""
-        sentence_start, _ = _sentence_bounds(self.text, m.start)
+        sentence_start, _ = _sentence_bounds(self._sentence_ends, len(self.text), m.start)
         before = self._cues_in(sentence_start, m.start)
         if self._application_right(m) or any(c.label in ("APPLICATION", "ON_REQUEST") for c in before):
             return True

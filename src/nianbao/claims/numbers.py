@@ -13,6 +13,7 @@ such as 二十八, 两, 1.5万).
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -39,7 +40,9 @@ _AFTER_QUAL = r"(?P<after>左右|以上|以下|之多)?"
 
 _COUNT_RE = re.compile(
     _PREFIX_QUAL
-    + rf"(?P<num>{_ARABIC}|{_CHINESE})(?P<mult>万(?!元)|亿(?!元))?{_SPACE}"
+    # The lookbehind: never start inside a longer number (a match there is dropped anyway,
+    # and trying every position of a long digit run is quadratic).
+    + rf"(?<![0-9０-９零〇一二两三四五六七八九十百千万亿])(?P<num>{_ARABIC}|{_CHINESE})(?P<mult>万(?!元)|亿(?!元))?{_SPACE}"
     + _SUFFIX_QUAL
     + rf"{_SPACE}(?P<unit>{_UNIT}|[%％])"
     + _AFTER_QUAL
@@ -80,15 +83,24 @@ class Mention:
         return self.unit in {"%", "百分点", "个百分点"}
 
 
+# The longest figure a report writes ("1,234,567.89万", "一千二百三十四万五千六百七十八") is far
+# shorter; a longer run of digits is noise, and converting it would overflow.
+_MAX_NUMBER_CHARS = 30
+
+
 def to_number(raw: str) -> float | int:
     """Numeric value of one number as written ("1,234", "１２", "二十八", "1.5万", "十二点五")."""
     text = unicodedata.normalize("NFKC", raw).replace(",", "").replace("．", ".")
     if text[:1] in {"百", "千"}:
         text = "一" + text  # "百余件" is 一百余件; cn2an wants the leading 一
+    if len(text) > _MAX_NUMBER_CHARS:
+        raise ValueError(f"{raw[:20]}…: too long to be a figure")
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):
         value = float(text)
     else:
         value = float(chinese_to_number(text))
+    if not math.isfinite(value):
+        raise ValueError(f"{raw[:20]}…: too large to be a figure")
     return int(value) if value.is_integer() else round(value, 6)
 
 

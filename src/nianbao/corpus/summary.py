@@ -102,6 +102,13 @@ def _svg(fig) -> str:
     return svg[svg.index("<svg"):]  # drop the XML prolog: the SVG is inlined in HTML
 
 
+def _count_ticks(axis) -> None:
+    """Counts are whole: no tick at 0.5 finding (matplotlib's default for small counts)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _barh(title: str, counts: list[tuple[str, int]], xlabel: str = "findings") -> str:
     import matplotlib.pyplot as plt
 
@@ -111,6 +118,7 @@ def _barh(title: str, counts: list[tuple[str, int]], xlabel: str = "findings") -
     ax.barh(labels, values, color="#4c72b0")
     ax.set_title(title)
     ax.set_xlabel(xlabel)
+    _count_ticks(ax.xaxis)
     for i, v in enumerate(values):
         ax.text(v, i, f" {v}", va="center", fontsize=8)
     try:
@@ -126,6 +134,7 @@ def _bars(title: str, counts: list[tuple[Any, int]], ylabel: str = "findings") -
     ax.bar([str(k) for k, _ in counts], [v for _, v in counts], color="#55a868")
     ax.set_title(title)
     ax.set_ylabel(ylabel)
+    _count_ticks(ax.yaxis)
     try:
         return _svg(fig)
     finally:
@@ -148,6 +157,7 @@ def _success_plot(data: StoreData) -> str:
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_title("parse status by format")
     ax.set_ylabel("reports")
+    _count_ticks(ax.yaxis)
     ax.legend()
     try:
         return _svg(fig)

@@ -7,7 +7,10 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
+
+from lxml import etree
 
 from ..errors import IngestError
 from ..model import Block, Cell, Document, Provenance
@@ -20,10 +23,18 @@ def load_docx(path: Path, data: bytes) -> Document:
     from docx.table import Table
     from docx.text.paragraph import Paragraph as DocxParagraph
 
+    _check_unpacked_size(data)
     try:
         d: _DocxDocument = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error, etree.XMLSyntaxError) as exc:
         raise IngestError(f"not a readable DOCX file ({exc}); open it in Word/LibreOffice and save it again as .docx") from exc
+    except (RuntimeError, NotImplementedError) as exc:  # zipfile: an encrypted member, an unknown compression
+        raise IngestError(
+            f"the DOCX file cannot be unpacked ({exc}): is it password-protected? "
+            "Remove the password in Word/LibreOffice and save it again as .docx"
+        ) from exc
+    if d.element.body is None:
+        raise IngestError("the DOCX file has no document body (w:body): open it in Word/LibreOffice and save it again as .docx")
 
     doc = Document(source=str(path), format="docx")
     pieces: list[str] = []
@@ -49,14 +60,45 @@ def load_docx(path: Path, data: bytes) -> Document:
             kind = "heading" if style.startswith(("heading", "标题", "title")) or looks_like_heading(text) else "paragraph"
             doc.blocks.append(Block(kind=kind, text=text, prov=Provenance(start=start, end=end)))
         elif isinstance(item, Table):
-            doc.blocks.append(_table_block(item, len(doc.blocks), add))
+            try:
+                doc.blocks.append(_table_block(item, len(doc.blocks), add))
+            except ValueError as exc:  # python-docx cannot lay out its merged cells (a vMerge with nothing above)
+                doc.warn("docx-table-unreadable",
+                         f"a table of the DOCX file was skipped: its merged cells are inconsistent ({exc}); "
+                         "open the file in Word/LibreOffice, save it again as .docx and check that table")
     doc.text = "".join(pieces)
     if not doc.blocks:
         raise IngestError("the DOCX file holds no text")
     return doc
 
 
+# A real report's DOCX unpacks to a few MB; far more is a zip bomb or a wrong file.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:  # NotImplementedError: "zip file version 19.9"
+        raise IngestError(f"not a readable DOCX file ({exc}); open it in Word/LibreOffice and save it again as .docx") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise IngestError(
+            f"the DOCX file unpacks to {unpacked / 2**20:.0f} MB, far more than any annual report "
+            f"(limit {MAX_UNPACKED_BYTES // 2**20} MB): is it the right file?"
+        )
+
+
+# No report table is wider than a few dozen grid columns; a gridSpan of thousands would make
+# python-docx repeat the cell that many times (and the grid that wide).
+MAX_GRID_COLUMNS = 200
+
+
 def _table_block(table, index: int, add) -> Block:
+    for tr in table._tbl.tr_lst:
+        width = sum(tc.grid_span for tc in tr.tc_lst)
+        if width > MAX_GRID_COLUMNS:
+            raise ValueError(f"a row spans {width} grid columns (gridSpan), more than any report table")
     rows: list[list[Cell]] = []
     lines = []
     seen: set = set()  # the <w:tc> elements met so far (held, so identity is stable)

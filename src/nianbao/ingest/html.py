@@ -29,6 +29,7 @@ _BLOCK_TAGS = {
 # Words that only the report body contains (a portal menu rarely has most of them).
 _BODY_MARKERS = ("总体情况", "主动公开政府信息", "收到和处理政府信息公开申请", "依申请公开", "行政复议", "存在的主要问题",
                  "其他需要报告", "本年新收", "政府信息公开")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 
 
@@ -38,6 +39,9 @@ def load_html(path: Path, data: bytes) -> Document:
     check_textual(text)
     # lxml refuses str input that still declares an encoding.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    # Control characters mean nothing in HTML, and lxml refuses to move them when a comment is
+    # dropped (ValueError: "All strings must be XML compatible").
+    text = _CONTROL_CHARS.sub("", text)
     simplified = read_simplified(text)
     if simplified is text:
         return _parse(path, text, encoding)

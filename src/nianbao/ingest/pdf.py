@@ -136,15 +136,36 @@ def _warn_unreadable(pages: list[PageText], doc: Document) -> None:
         doc.warn("pdf-no-text", "this PDF has no readable text at all; nothing could be extracted")
 
 
+# Annual reports run to a few dozen pages; a page count far beyond that is a damaged page tree
+# (a lying /Count makes pdfium report up to millions of pages, each tried in turn).
+MAX_PAGES = 2000
+
+
+def _producer(pdf: pdfium.PdfDocument) -> str | None:
+    """The Producer of the PDF's info dictionary, or None when it is not valid text (damaged
+    metadata must not stop the report: pypdfium2 raises UnicodeDecodeError on bad UTF-16)."""
+    try:
+        return pdf.get_metadata_value("Producer") or None
+    except (UnicodeDecodeError, pdfium.PdfiumError):
+        return None
+
+
 def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document:
     """Read a PDF report into a Document (image-only pages by OCR); never crashes on a bad page."""
     pdf = _open(data)
     doc = Document(source=str(path), format="pdf")
+    if len(pdf) > MAX_PAGES:
+        n = len(pdf)
+        pdf.close()
+        raise IngestError(
+            f"the PDF says it has {n:,} pages, far more than any annual report (limit {MAX_PAGES:,}): its page tree "
+            "is probably damaged; open it in a PDF viewer, print or save it again as PDF, and run again"
+        )
     try:
         pages = _read_pages(pdf, doc)
         _read_scans(pdf, pages, ocr or OcrOptions(), doc)
         doc.meta["pages"] = len(pages)
-        producer = pdf.get_metadata_dict().get("Producer")
+        producer = _producer(pdf)
         if producer:
             doc.meta["producer"] = producer
     finally:

@@ -124,7 +124,8 @@ def create_app(store: ReviewStore, *, reviewer: str, guard: Guard | None = None)
     # ---- queue ---------------------------------------------------------
     @app.get("/", response_class=HTMLResponse)
     def queue(request: Request) -> HTMLResponse:
-        flt = QueueFilter.from_params(request.query_params)
+        # A reviewer comes for what is left to decide: the queue opens on "open" ("all" is a tab).
+        flt = QueueFilter.from_params(request.query_params, default_status="open")
         page = _page_number(request.query_params.get("page"))
         rows, total = store.queue(flt, page=page)
         return render(

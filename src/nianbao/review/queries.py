@@ -59,8 +59,11 @@ class QueueFilter:
     q: str = ""
 
     @classmethod
-    def from_params(cls, params: Any) -> QueueFilter:
+    def from_params(cls, params: Any, default_status: str = "") -> QueueFilter:
+        """``default_status``: the status when the query names none (the queue opens on "open")."""
         values = {f.name: (params.get(f.name) or "").strip()[:200] for f in fields(cls)}
+        if "status" not in params:
+            values["status"] = default_status
         if values["status"] not in ("", "all", *QUEUE_STATUSES):
             values["status"] = ""
         if values["year"] and not values["year"].isdigit():

@@ -63,7 +63,7 @@ def take_screenshots(out_dir: Path, samples: Path = REPO / "corpus" / "samples",
         store.decide(narrative_fid, "needs_discussion", reviewer="张审核", comment="分项合计差1条，待与公开办核实", corrected_value=None)
         app = create_app(store, reviewer="张审核")
         plan = [
-            ("/?q=平潭", "review-queue.png", True),
+            ("/?q=平潭&status=all", "review-queue.png", True),  # the queue opens on "open"; all shows the decision
             (f"/findings/{table_fid}?q=平潭", "review-finding-table.png", False),
             (f"/findings/{narrative_fid}?q=平潭", "review-finding-narrative.png", False),
             (f"/findings/{pdf_fid}?q=平潭", "review-finding-pdf.png", True),

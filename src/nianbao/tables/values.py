@@ -11,6 +11,9 @@ from .schema import is_blank_mark
 _NUMBER = re.compile(r"^([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元|件|个|项|条|次|%)?$")
 _ITEM_NUMBER = re.compile(r"^\d+[.．、]$")  # "1." before a label: never a figure
 _CHANGE = re.compile(r"^(增加|增|新增|减少|减)(\d+(?:\.\d+)?)")
+# No table figure has more digits than this (the largest are 万元 amounts); a longer run
+# is a broken cell, and Python refuses to convert strings of over 4,300 digits anyway.
+MAX_DIGITS = 15
 
 
 @dataclass(frozen=True)
@@ -33,12 +36,14 @@ def read_cell(text: str) -> CellValue:
     m = _NUMBER.match(t)
     if m:
         sign, digits, frac, _unit = m.groups()
+        if len(digits.replace(",", "")) > MAX_DIGITS:
+            return CellValue("label")
         num = float(digits.replace(",", "") + (frac or "")) if frac else int(digits.replace(",", ""))
         if sign in {"-", "−"}:
             num = -num
         return CellValue("number", num)
     m = _CHANGE.match(t)
-    if m:
+    if m and len(m.group(2).partition(".")[0]) <= MAX_DIGITS:
         num = float(m.group(2)) if "." in m.group(2) else int(m.group(2))
         return CellValue("number", -num if m.group(1).startswith("减") else num)
     return CellValue("label")

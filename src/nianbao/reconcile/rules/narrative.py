@@ -113,16 +113,23 @@ def claim_narrower_scope(ctx) -> Iterator[Finding]:
 # "共公布政府信息2602条(其中机构职能类信息82条，…，其他应主动公开政府信息1053条)"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_NUM = r"[零〇一二三四五六七八九十两百千]+"
+# The lookbehind: the total never starts inside a longer number (trying each position of a
+# long digit run is quadratic).
 _BREAKDOWN = re.compile(
-    rf"(?P<total>{_NUM})\s*(?P<wan>万|亿)?(?P<unit>[条件篇项个份期场次])\s*"
+    rf"(?<![\d.,])(?P<total>{_NUM})\s*(?P<wan>万|亿)?(?P<unit>[条件篇项个份期场次])\s*"
     r"(?:[（(]\s*其中[：:，,]?(?P<paren>[^（）()]{4,})[）)]|[，,]\s*其中[：:，,]?(?P<inline>[^。；;（）()]{4,}))"
 )
 _RESIDUAL = re.compile(r"其他|其余|其它")
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 
 
+_MAX_FIGURE_CHARS = 30  # longer is a broken run of digits, not a figure (and would overflow)
+
+
 def _number(text: str, wan: str | None) -> float:
     """'2,602' / '1.2' + 万 / '十二' as a number (cn2an reads Chinese numerals)."""
+    if len(text) > _MAX_FIGURE_CHARS:
+        raise ValueError(f"{text[:20]}…: too long to be a figure")
     if re.fullmatch(_CN_NUM, text):
         value = float(chinese_to_number(text))
     else:
@@ -134,7 +141,7 @@ def _items(body: str, unit: str) -> list[tuple[str, float]]:
     """(label, number) of each listed item with the total's unit; shares and rates are skipped."""
     items = []
     last = 0
-    pattern = rf"(?P<num>{_NUM}|{_CN_NUM})\s*(?P<wan>万|亿)?" + re.escape(unit) + r"(?![%％])"
+    pattern = rf"(?<![\d.,])(?P<num>{_NUM}|{_CN_NUM})\s*(?P<wan>万|亿)?" + re.escape(unit) + r"(?![%％])"
     for m in re.finditer(pattern, body):
         if body[max(0, m.start() - 1) : m.start()] == "占":
             continue
@@ -160,10 +167,14 @@ def breakdown_sum(ctx) -> Iterator[Finding]:
     for para in ctx.result.paragraphs:
         for m in _BREAKDOWN.finditer(para.text):
             body = m.group("paren") or m.group("inline") or ""
-            items = _items(body, m.group("unit"))
+            try:
+                items = _items(body, m.group("unit"))
+                total = _number(m.group("total"), m.group("wan"))
+            except ValueError:  # a figure too long to read, or a numeral no one can read: not checked
+                continue
             if len(items) < 2:
                 continue
-            total, parts = _number(m.group("total"), m.group("wan")), sum(v for _, v in items)
+            parts = sum(v for _, v in items)
             complete = any(_RESIDUAL.search(label) for label, _ in items)
             # A list closed by 其他 must add up.  An open list of categories ("其中A类…、B类…") can
             # only fall short; other open lists may overlap (审核通过365条，已办结179条).

@@ -4,6 +4,7 @@ NB207: parts whose shares add up to 100% against the total stated for them."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from ...model import Claim, Finding
@@ -79,31 +80,54 @@ def _is_total(claim: Claim) -> bool:
     return claim.metric in _TOTAL_METRICS or bool(_TOTAL_WORDS.search(claim.text))
 
 
-def _narrative_bases(ctx, index: int, num_index: int) -> tuple[list, list]:
+@dataclass
+class _Wholes:
+    """What the claims offer as share bases, gathered in one pass over them (scanning every
+    claim for every share is quadratic on long texts).  One entry per value: a second equal
+    whole decides nothing new."""
+
+    series: dict = field(default_factory=dict)  # (paragraph, unit) -> sum of the parts of share series
+    totals: dict = field(default_factory=dict)  # (paragraph, unit) -> {value: (first claim index, text)}
+    others: dict = field(default_factory=dict)  # the same for figures without a total's words (weak bases)
+    proactive: dict = field(default_factory=dict)  # value -> text of the first 主动公开 total claim
+
+
+def _wholes(claims: list[Claim]) -> _Wholes:
+    wholes = _Wholes()
+    for j, c in enumerate(claims):
+        if c.metric == "proactive_total":
+            wholes.proactive.setdefault(float(c.value), c.text)
+        if (c.unit or "") in _PERCENT_UNITS:
+            continue
+        key = (c.paragraph, c.unit)
+        is_part = j + 1 < len(claims) and _is_share(claims[j + 1]) and claims[j + 1].paragraph == c.paragraph
+        if is_part:  # a part of the series is not its base
+            wholes.series[key] = wholes.series.get(key, 0.0) + c.value
+        else:
+            kind = wholes.totals if _is_total(c) or c.approx else wholes.others
+            kind.setdefault(key, {}).setdefault(float(c.value), (j, c.text))
+    return wholes
+
+
+def _narrative_bases(numerator: Claim, num_index: int, wholes: _Wholes) -> tuple[list, list]:
     """Wholes the narrative offers: totals stated earlier in the paragraph (exact or
     approximate), the report's 主动公开 total, and the sum of the whole share series
     (which may go on in the next sentence of the paragraph); then, weaker, any other
     larger figure stated earlier in the paragraph in the same unit.  Returns (strong, weak)."""
-    claims = ctx.result.claims
-    numerator = claims[num_index]
-    bases, weak = [], []
-    series = 0.0
-    for j, c in enumerate(claims):
-        if c.paragraph != numerator.paragraph or (c.unit or "") in _PERCENT_UNITS or c.unit != numerator.unit:
-            continue
-        is_part = j + 1 < len(claims) and _is_share(claims[j + 1]) and claims[j + 1].paragraph == c.paragraph
-        if is_part:
-            series += c.value
-        elif j < num_index and c.value > numerator.value:
-            # a whole stated before it in the paragraph (a part of the series is not its base); one without a
-            # total's words is still a plausible base ("60项办事事项…即办事项47项，占比78.3%")
-            (bases if _is_total(c) or c.approx else weak).append((float(c.value), f"正文所称「{c.text}」", []))
+    key = (numerator.paragraph, numerator.unit)
+
+    def earlier_and_larger(found: dict) -> list:
+        # one without a total's words is still a plausible base ("60项办事事项…即办事项47项，占比78.3%")
+        return [(value, f"正文所称「{text}」", []) for value, (j, text) in found.get(key, {}).items()
+                if j < num_index and value > numerator.value]
+
+    bases, weak = earlier_and_larger(wholes.totals), earlier_and_larger(wholes.others)
+    series = wholes.series.get(key, 0.0)
     if series > numerator.value:
         bases.append((series, "所列各项之和", []))
     if numerator.metric == "other" and (numerator.unit or "") in ("条", "件") and "申请" not in numerator.text:
-        for c in claims:  # "主动公开信息中，机构职能类1404件，占12.2%": of the 主动公开 total
-            if c.metric == "proactive_total" and c.value > numerator.value:
-                bases.append((float(c.value), f"主动公开总数「{c.text}」", []))
+        # "主动公开信息中，机构职能类1404件，占12.2%": of the 主动公开 total
+        bases += [(value, f"主动公开总数「{text}」", []) for value, text in wholes.proactive.items() if value > numerator.value]
     return bases, weak
 
 
@@ -133,6 +157,7 @@ def _numerator_cells(ctx, numerator: Claim) -> list[str]:
 )
 def share(ctx) -> Iterator[Finding]:
     claims = ctx.result.claims
+    wholes = _wholes(claims)
     for i, claim in enumerate(claims):
         if not _is_share(claim):
             continue
@@ -144,7 +169,7 @@ def share(ctx) -> Iterator[Finding]:
         part_cells = _numerator_cells(ctx, numerator)
         if part_cells and not _uncertain(ctx, part_cells) and (v := ctx.metric_value(numerator.metric)) is not None:
             numerators.add(float(v))
-        strong, weak = _narrative_bases(ctx, i, j)
+        strong, weak = _narrative_bases(numerator, j, wholes)
         named = _table_bases(ctx, numerator) + strong
         bases = named + weak
         if not bases:

@@ -33,6 +33,19 @@
     });
   });
 
+  // ---- finding: bring the finding's cell into view inside its table's pane ----
+  // (the page itself stays put, so the message and the figures stay on screen too)
+  document.querySelectorAll(".grid-wrap").forEach((wrap) => {
+    const head = wrap.querySelector("thead");  // sticky: it covers the top of the pane
+    const headHeight = head ? head.getBoundingClientRect().height : 0;
+    const hit = wrap.querySelector("td.hit");
+    if (!hit) { return; }
+    const w = wrap.getBoundingClientRect();
+    const h = hit.getBoundingClientRect();
+    wrap.scrollTop += (h.top - w.top) - headHeight - (wrap.clientHeight - headHeight - h.height) / 2;
+    wrap.scrollLeft += (h.left - w.left) - (wrap.clientWidth - h.width) / 2;
+  });
+
   // ---- filters submit on change ----
   document.querySelectorAll("#filter-form select").forEach((s) => {
     s.addEventListener("change", () => s.form.submit());

@@ -17,7 +17,10 @@ from ..schema import t3_derived
 from .solve import Hint
 
 _STOP = r"[^。；;，,\d零〇一二两三四五六七八九十百千]"  # stay inside one clause, before any other figure
-_N = r"(\d+|[零〇一二两三四五六七八九十百千万]+)"  # the figure, as digits or Chinese numerals
+# The figure, as digits or Chinese numerals, never the tail of a longer number (the
+# lookbehind also keeps a long digit run from being tried at each of its positions).
+_N = r"(?<![\d零〇一二两三四五六七八九十百千万])(\d+|[零〇一二两三四五六七八九十百千万]+)"
+_MAX_DIGITS = 15  # no figure is longer; Python refuses to convert over 4,300 digits
 
 
 def _patterns(layout: str) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -55,7 +58,7 @@ def _patterns(layout: str) -> list[tuple[str, str, tuple[str, ...]]]:
 
 def _number(text: str) -> int | None:
     if text.isdigit():
-        return int(text)
+        return int(text) if len(text) <= _MAX_DIGITS else None
     try:
         return int(chinese_to_number(text))
     except ValueError:  # not a well-formed numeral ("十十"): no hint from it

@@ -66,7 +66,7 @@ def _piece(raw: str, start: int, kind: ColumnKind) -> Piece | None:
         return None
     body = body.replace("．", ".")
     whole, dot, frac = body.partition(".")
-    if not whole or (dot and (not frac or not kind.decimal)):
+    if not whole.isdigit() or (dot and (not frac.isdigit() or not kind.decimal)):  # "320.1.5", "35-15": no figure
         return None
     if len(whole) > 1 and whole.startswith("0"):
         return None
