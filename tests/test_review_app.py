@@ -331,3 +331,15 @@ def test_review_command_explains_a_missing_or_busy_store(store_path: Path, tmp_p
         holder.kill()
         holder.wait()
         holder.stdout.close()
+
+
+def test_rule_help_reads_the_rule_catalog_and_falls_back_to_the_family() -> None:
+    from nianbao.reconcile import find_rule
+    from nianbao.review.rulehelp import rule_help
+
+    nb103 = rule_help("NB103", "t3_result_total", "t3_result_total")
+    rule = find_rule("NB103")
+    assert nb103.from_catalog and rule.explain_zh in nb103.explanation and rule.explain_en in nb103.explanation
+    assert nb103.failing.startswith(rule.failing.zh)
+    gone = rule_help("X999", "a_removed_plugin_rule", "t4_group_total")
+    assert not gone.from_catalog and "结果维持" not in gone.explanation and "维持" in gone.explanation

@@ -1,16 +1,14 @@
 """The explanation of a finding's rule, for the reviewer.
 
-The rule catalog belongs to ``nianbao.reconcile``; this module only reads it,
-trying the listing functions a catalog usually offers.  When the catalog (or a
-rule) is not there, the family's statement from gold.md is shown instead, so
-the page never breaks on an unknown rule.
+The rule catalog belongs to ``nianbao.reconcile`` (``find_rule``); a finding stored
+by a rule that is no longer in it gets the family's statement from gold.md instead,
+so the page never breaks on an unknown rule.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -28,11 +26,6 @@ FAMILY_STATEMENTS = {
     "copied_narrative": "Part 五 (problems and measures) should not repeat the previous year's report verbatim.",
 }
 
-_CATALOG_FUNCTIONS = ("catalog", "rules", "list_rules", "all_rules", "get_rules")
-_CATALOG_CONSTANTS = ("RULES", "CATALOG", "REGISTRY")
-_TEXT_FIELDS = ("explain_zh", "explain_en", "explanation_zh", "explanation_en", "explanation", "description")
-
-
 @dataclass(frozen=True)
 class RuleHelp:
     code: str
@@ -45,76 +38,28 @@ class RuleHelp:
     failing: str | None = None
 
 
-def _field(rule: Any, *names: str) -> Any:
-    for name in names:
-        value = rule.get(name) if isinstance(rule, dict) else getattr(rule, name, None)
-        if value:
-            return value
-    return None
-
-
-def _listed_rules() -> list[Any]:
-    try:
-        from .. import reconcile
-    except ImportError as exc:  # a broken reconcile package must not break review
-        log.warning("rule catalog unavailable (%s); showing family statements", exc)
-        return []
-    for name in _CATALOG_FUNCTIONS:
-        fn = getattr(reconcile, name, None)
-        if callable(fn):
-            try:
-                found = fn()
-            except TypeError:
-                continue  # needs arguments we do not know
-            return list(found.values() if isinstance(found, dict) else found)
-    for name in _CATALOG_CONSTANTS:
-        found = getattr(reconcile, name, None)
-        if found:
-            return list(found.values() if isinstance(found, dict) else found)
-    return []
-
-
-@lru_cache(maxsize=1)
-def _catalog() -> dict[str, Any]:
-    """Rules by code and by name."""
-    index: dict[str, Any] = {}
-    for rule in _listed_rules():
-        for key in (_field(rule, "code"), _field(rule, "name", "rule")):
-            if isinstance(key, str):
-                index.setdefault(key, rule)
-    return index
-
-
 def rule_help(code: str, rule: str, family: str) -> RuleHelp:
-    found = _catalog().get(code) or _catalog().get(rule)
-    if found is not None:
-        texts = []
-        for name in _TEXT_FIELDS:
-            value = _field(found, name)
-            if isinstance(value, str) and value.strip() and value.strip() not in texts:
-                texts.append(value.strip())
-        if texts:
-            return RuleHelp(
-                code,
-                str(_field(found, "name", "rule") or rule),
-                str(_field(found, "family") or family),
-                "\n\n".join(texts[:2]),
-                True,
-                _field(found, "summary"),
-                _example(_field(found, "passing", "example_pass", "passes", "good")),
-                _example(_field(found, "failing", "example_fail", "fails", "bad")),
-            )
-    statement = FAMILY_STATEMENTS.get(family, "No explanation is available for this rule family.")
-    return RuleHelp(code, rule, family, statement, False)
+    """The explanation of the rule that raised a finding, from the rule catalog; a finding stored
+    by a rule this nianbao no longer has (a plugin since removed) gets its family's statement."""
+    from ..reconcile import ConfigError, find_rule
+    from ..reconcile.fixtures import FixtureError
+
+    found = find_rule(code) if code else None
+    if found is None:
+        statement = FAMILY_STATEMENTS.get(family, "No explanation is available for this rule family.")
+        return RuleHelp(code, rule, family, statement, False)
+    try:
+        passing, failing = found.passing, found.failing
+    except (FixtureError, ConfigError) as exc:  # a plugin's broken fixture must not break the page
+        log.warning("rule %s: its fixture cannot be read (%s)", code, exc)
+        passing = failing = None
+    return RuleHelp(
+        found.code, found.name, found.family, f"{found.explain_zh}\n\n{found.explain_en}", True, found.summary,
+        _case_text(passing), _case_text(failing),
+    )
 
 
-def _example(value: Any) -> str | None:
-    if value is None:
+def _case_text(case: Any) -> str | None:
+    if case is None:
         return None
-    if isinstance(value, (list, tuple)):
-        return "\n".join(str(v) for v in value)
-    text = getattr(value, "text", None)  # reconcile's Example(text, note)
-    if isinstance(text, str):
-        note = getattr(value, "note", "")
-        return f"{text} ({note})" if note else text
-    return str(value)
+    return f"{case.text} ({case.note})" if case.note else case.text
