@@ -83,6 +83,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -439,8 +440,7 @@ class Store:
         # Last one wins if the same content appears twice in a batch.
         by_id = {rows.report_id: rows for rows in batch}
         ids = list(by_id)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with _transaction(self.con):
             # Child rows exist only beside their reports row (same transaction),
             # so only reports already stored need their old rows deleted; a
             # fresh run skips the deletes, which scan the growing child tables.
@@ -458,21 +458,12 @@ class Store:
             self._insert_columns("reports", [r.report for r in by_id.values()])
             for table in (*_CHILD_TABLES, "findings"):
                 self._insert_columns(table, [row for r in by_id.values() for row in getattr(r, table)])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def replace_corpus_findings(self, rows: list[tuple]) -> None:
         """Replace all corpus-scope findings with ``rows`` in one transaction."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with _transaction(self.con):
             self.con.execute("DELETE FROM findings WHERE scope = 'corpus'")
             self._insert_columns("findings", rows)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def agency_norms(self) -> dict[str, str | None]:
         """report_id -> the agency name it is grouped under across years."""
@@ -644,9 +635,7 @@ class Store:
         return out
 
     def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        cur = self.con.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return _dicts(self.con, sql, params)
 
 
 class StoreInUse(NianbaoError):
@@ -668,6 +657,24 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             f"the store {path} is in use by {who}, probably `nianbao review` or another `nianbao run` on it; "
             "stop that process (or wait for the run to finish) and try again, or work on a copy of the store"
         ) from None
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
 def _where(filters: dict[str, Any], allowed: set[str] | None) -> tuple[str, list[Any]]:
