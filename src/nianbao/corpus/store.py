@@ -659,6 +659,101 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         ) from None
 
 
+# ---- review decisions ----------------------------------------------------------
+# The review app holds one connection behind its lock (a DuckDB connection is not for
+# concurrent use) and ``nianbao decisions export`` opens the store read-only, so the
+# review's statements are functions of a connection rather than Store methods.  Rows
+# come back as dicts; the review modules build their view models from them.
+
+# Column order of the decisions table (and of ``review.decisions.Decision``).
+DECISION_FIELDS = (
+    "decision_id", "finding_id", "status", "comment", "corrected_value", "reviewer", "decided_at", "superseded",
+)
+_DECISION_COLUMNS = ", ".join(DECISION_FIELDS)
+_NEWEST_DECISION_FIRST = "ORDER BY decided_at DESC, decision_id DESC"
+
+
+def ensure_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the decisions table if the store lacks it (one written by an older nianbao),
+    from the schema's one definition."""
+    con.execute(DECISIONS_SQL)
+
+
+def add_decision(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    decision_id: str,
+    finding_id: str,
+    status: str,
+    comment: str | None,
+    corrected_value: float | None,
+    reviewer: str | None,
+    decided_at: datetime,
+) -> None:
+    """Make this decision its finding's current one: the current row is superseded and the
+    new one appended, in one transaction, committed on return."""
+    with _transaction(con):
+        con.execute("UPDATE decisions SET superseded = TRUE WHERE finding_id = ? AND NOT superseded", [finding_id])
+        con.execute(
+            f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE)",
+            [decision_id, finding_id, status, comment, corrected_value, reviewer, decided_at],
+        )
+
+
+def newest_current_decision(
+    con: duckdb.DuckDBPyConnection, *, finding_id: str | None = None, reviewer: str | None = None
+) -> dict[str, Any] | None:
+    """The newest current decision (of one finding, made by one reviewer, or of any), or None."""
+    where, params = ["NOT superseded"], []
+    if finding_id is not None:
+        where.append("finding_id = ?")
+        params.append(finding_id)
+    if reviewer is not None:
+        where.append("reviewer = ?")
+        params.append(reviewer)
+    rows = _dicts(
+        con, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE {' AND '.join(where)} {_NEWEST_DECISION_FIRST} LIMIT 1", params
+    )
+    return rows[0] if rows else None
+
+
+def decision_before(con: duckdb.DuckDBPyConnection, decision: dict[str, Any]) -> str | None:
+    """Id of the decision this one replaced: its finding's newest decision made before it, or None."""
+    row = con.execute(
+        "SELECT decision_id FROM decisions WHERE finding_id = ? AND decision_id <> ? "
+        f"AND (decided_at < ? OR (decided_at = ? AND decision_id < ?)) {_NEWEST_DECISION_FIRST} LIMIT 1",
+        [decision["finding_id"], decision["decision_id"], decision["decided_at"], decision["decided_at"],
+         decision["decision_id"]],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def undo_decision(con: duckdb.DuckDBPyConnection, decision_id: str, *, restore: str | None) -> None:
+    """Supersede ``decision_id`` and make ``restore`` (if any) current again, in one transaction,
+    committed on return.  Nothing is deleted: the history shows what was undone."""
+    with _transaction(con):
+        con.execute("UPDATE decisions SET superseded = TRUE WHERE decision_id = ?", [decision_id])
+        if restore is not None:
+            con.execute("UPDATE decisions SET superseded = FALSE WHERE decision_id = ?", [restore])
+
+
+def current_decision(con: duckdb.DuckDBPyConnection, finding_id: str) -> dict[str, Any] | None:
+    """The finding's current decision, or None when it is open."""
+    rows = _dicts(
+        con,
+        f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE finding_id = ? AND NOT superseded {_NEWEST_DECISION_FIRST} LIMIT 1",
+        [finding_id],
+    )
+    return rows[0] if rows else None
+
+
+def decision_history(con: duckdb.DuckDBPyConnection, finding_id: str) -> list[dict[str, Any]]:
+    """Every decision ever made on the finding, undone and superseded ones too, newest first."""
+    return _dicts(
+        con, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE finding_id = ? {_NEWEST_DECISION_FIRST}", [finding_id]
+    )
+
+
 @contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One transaction: committed when the block ends, rolled back if it raises."""
