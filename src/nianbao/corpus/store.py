@@ -82,7 +82,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -93,7 +93,7 @@ import duckdb
 
 from ..errors import NianbaoError
 
-from ..model import Finding, Message, ReportResult
+from ..model import SEVERITIES, Finding, Message, ReportResult
 
 STORE_SCHEMA_VERSION = "1"
 
@@ -752,6 +752,181 @@ def decision_history(con: duckdb.DuckDBPyConnection, finding_id: str) -> list[di
     return _dicts(
         con, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE finding_id = ? {_NEWEST_DECISION_FIRST}", [finding_id]
     )
+
+
+# ---- the review queue ----------------------------------------------------------
+_SEVERITY_RANK = (
+    "CASE f.severity " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SEVERITIES)) + f" ELSE {len(SEVERITIES)} END"
+)
+# Most severe first; then one report's findings together.
+_QUEUE_ORDER = f"{_SEVERITY_RANK}, r.agency_norm, r.year, r.path, f.code, f.finding_id"
+# Each finding with its report, its region and its current decision (if any).
+_QUEUE_FROM = """
+FROM findings f
+LEFT JOIN reports r USING (report_id)
+LEFT JOIN review_region rg USING (report_id)
+LEFT JOIN (SELECT * FROM decisions WHERE NOT superseded
+           QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY decided_at DESC, decision_id DESC) = 1) d
+       USING (finding_id)
+"""
+
+
+def build_review_regions(con: duckdb.DuckDBPyConnection, region_of: Callable[[str | None], str | None]) -> None:
+    """Fill the connection's temp table ``review_region`` (report_id, region) with
+    ``region_of`` each report's agency name (normalised, else as printed), so the queue
+    filters and groups by region in SQL."""
+    agencies = con.execute("SELECT report_id, coalesce(agency_norm, agency) FROM reports").fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE review_region (report_id VARCHAR, region VARCHAR)")
+    rows = [(rid, region_of(agency)) for rid, agency in agencies]
+    if rows:
+        con.execute(
+            "INSERT INTO review_region SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [[r[0] for r in rows], [r[1] for r in rows]],
+        )
+
+
+def _queue_where(filters: Mapping[str, str], *, with_status: bool = True) -> tuple[str, list[Any]]:
+    """The queue's WHERE clause.  ``filters``: name -> value, a missing or empty one does not
+    filter: rule, family, agency (normalised name), region, year (digits), q (part of the
+    agency name, as printed or normalised), status (``open``: no current decision; ``all``:
+    any; else a decision status)."""
+    where, params = [], []
+    for column, name in (("f.rule", "rule"), ("f.family", "family"), ("r.agency_norm", "agency")):
+        if filters.get(name):
+            where.append(f"{column} = ?")
+            params.append(filters[name])
+    if filters.get("region"):
+        where.append("rg.region = ?")
+        params.append(filters["region"])
+    if filters.get("year"):
+        where.append("r.year = ?")
+        params.append(int(filters["year"]))
+    if filters.get("q"):
+        where.append("(r.agency ILIKE ? OR r.agency_norm ILIKE ?)")
+        like = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like]
+    status = filters.get("status")
+    if with_status and status and status != "all":
+        if status == "open":
+            where.append("d.status IS NULL")
+        else:
+            where.append("d.status = ?")
+            params.append(status)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def queue_page(
+    con: duckdb.DuckDBPyConnection, filters: Mapping[str, str], *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the filtered queue (most severe first) and how many findings match.
+    Needs ``build_review_regions`` on this connection first; ``cells`` is left as JSON text."""
+    where, params = _queue_where(filters)
+    total = con.execute(f"SELECT count(*) {_QUEUE_FROM}{where}", params).fetchone()[0]
+    rows = _dicts(
+        con,
+        "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, "
+        "f.cells, r.report_id, r.agency, r.agency_norm, r.year, r.layout, r.format, r.path, rg.region, "
+        "d.status AS decision, d.reviewer, d.decided_at "
+        f"{_QUEUE_FROM}{where} ORDER BY {_QUEUE_ORDER} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        params,
+    )
+    return rows, total
+
+
+def queue_ids(con: duckdb.DuckDBPyConnection, filters: Mapping[str, str]) -> list[str]:
+    """Every finding id of the filtered queue, in queue order."""
+    where, params = _queue_where(filters)
+    rows = con.execute(f"SELECT f.finding_id {_QUEUE_FROM}{where} ORDER BY {_QUEUE_ORDER}", params).fetchall()
+    return [r[0] for r in rows]
+
+
+def queue_status_counts(con: duckdb.DuckDBPyConnection, filters: Mapping[str, str]) -> dict[str, int]:
+    """Findings per decision status (``open``: none yet) under the filters, the status filter aside."""
+    where, params = _queue_where(filters, with_status=False)
+    return dict(con.execute(f"SELECT coalesce(d.status, 'open'), count(*) {_QUEUE_FROM}{where} GROUP BY 1", params).fetchall())
+
+
+def queue_facets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
+    """The values each queue filter can take (those of stored findings), sorted; years newest first."""
+    def distinct(sql: str) -> list[Any]:
+        return [r[0] for r in con.execute(sql).fetchall() if r[0] is not None]
+
+    return {
+        "rule": distinct("SELECT DISTINCT rule FROM findings ORDER BY 1"),
+        "family": distinct("SELECT DISTINCT family FROM findings ORDER BY 1"),
+        "agency": distinct("SELECT DISTINCT r.agency_norm FROM findings f JOIN reports r USING (report_id) ORDER BY 1"),
+        "region": distinct("SELECT DISTINCT rg.region FROM findings f JOIN review_region rg USING (report_id) ORDER BY 1"),
+        "year": distinct("SELECT DISTINCT r.year FROM findings f JOIN reports r USING (report_id) ORDER BY 1 DESC"),
+    }
+
+
+# ---- one finding's page ----------------------------------------------------------
+def finding_with_region(con: duckdb.DuckDBPyConnection, finding_id: str) -> dict[str, Any] | None:
+    """The finding's row (JSON columns as text) with its report's region, or None."""
+    rows = _dicts(
+        con,
+        "SELECT f.*, rg.region FROM findings f LEFT JOIN review_region rg USING (report_id) WHERE f.finding_id = ?",
+        [finding_id],
+    )
+    return rows[0] if rows else None
+
+
+def finding_of_report(con: duckdb.DuckDBPyConnection, finding_id: str, report_id: str) -> dict[str, Any] | None:
+    """The family, cells, claims and evidence (JSON text) of a finding about this report, or None."""
+    rows = _dicts(
+        con, "SELECT family, cells, claims, evidence FROM findings WHERE finding_id = ? AND report_id = ?", [finding_id, report_id]
+    )
+    return rows[0] if rows else None
+
+
+def finding_exists(con: duckdb.DuckDBPyConnection, finding_id: str) -> bool:
+    return con.execute("SELECT 1 FROM findings WHERE finding_id = ?", [finding_id]).fetchone() is not None
+
+
+def report_row(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, Any] | None:
+    """What the review shows of a report (no result_json), or None."""
+    rows = _dicts(
+        con,
+        "SELECT report_id, path, format, agency, agency_norm, year, layout, title, status FROM reports WHERE report_id = ?",
+        [report_id],
+    )
+    return rows[0] if rows else None
+
+
+def claims_at(con: duckdb.DuckDBPyConnection, report_id: str, indices: list[int]) -> list[dict[str, Any]]:
+    """The report's claims with these indices, in index order."""
+    return _dicts(
+        con, "SELECT * FROM claims WHERE report_id = ? AND idx IN (SELECT unnest(?::INTEGER[])) ORDER BY idx", [report_id, indices]
+    )
+
+
+def paragraphs_at(con: duckdb.DuckDBPyConnection, report_id: str, indices: list[int]) -> list[dict[str, Any]]:
+    """Index, text, start, part and label of the report's paragraphs with these indices."""
+    return _dicts(
+        con,
+        "SELECT idx, text, char_start, part, label FROM paragraphs "
+        "WHERE report_id = ? AND idx IN (SELECT unnest(?::INTEGER[]))",
+        [report_id, indices],
+    )
+
+
+def cells_of_tables(con: duckdb.DuckDBPyConnection, report_id: str, tables: list[str]) -> list[dict[str, Any]]:
+    """The report's figures in these tables (T2/T3/T4): value, raw text, blank, page, bbox."""
+    return _dicts(
+        con,
+        "SELECT table_name, key, value, raw, blank, page, bbox FROM cells WHERE report_id = ? "
+        "AND table_name IN (SELECT unnest(?::VARCHAR[]))",
+        [report_id, tables],
+    )
+
+
+def page_cell_boxes(con: duckdb.DuckDBPyConnection, report_id: str, page: int) -> list[tuple[str, list[float]]]:
+    """(``TABLE.key``, bbox) of the report's figures drawn on this page."""
+    return con.execute(
+        "SELECT table_name || '.' || key, bbox FROM cells WHERE report_id = ? AND page = ? AND bbox IS NOT NULL",
+        [report_id, page],
+    ).fetchall()
 
 
 @contextmanager
