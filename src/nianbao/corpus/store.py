@@ -929,6 +929,76 @@ def page_cell_boxes(con: duckdb.DuckDBPyConnection, report_id: str, page: int) -
     ).fetchall()
 
 
+# ---- decision exports (CSV / XLSX tables, gold folders) ----------------------------
+def has_decisions_table(con: duckdb.DuckDBPyConnection) -> bool:
+    """Does the store have a decisions table (has anything been reviewed in it)?"""
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'").fetchone()[0]
+    )
+
+
+def decision_export_rows(con: duckdb.DuckDBPyConnection, *, include_history: bool = False) -> list[dict[str, Any]]:
+    """Current decisions (or every decision ever made), oldest first, each with its finding and report."""
+    where = "" if include_history else "WHERE NOT d.superseded"
+    return _dicts(
+        con,
+        "SELECT d.decision_id, d.finding_id, d.status, d.comment, d.corrected_value, d.reviewer, d.decided_at, "
+        "d.superseded, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, f.cells, "
+        "f.report_id, r.agency, r.year, r.path FROM decisions d "
+        "LEFT JOIN findings f USING (finding_id) LEFT JOIN reports r ON r.report_id = f.report_id "
+        f"{where} ORDER BY d.decided_at, d.decision_id",
+        [],
+    )
+
+
+def confirmed_export_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The findings whose current decision is ``confirmed``, with the decision and the report."""
+    return _dicts(
+        con,
+        "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, f.cells, "
+        "d.comment, d.corrected_value, d.reviewer, d.decided_at, f.report_id, r.agency, r.year, r.layout, r.path "
+        "FROM decisions d JOIN findings f USING (finding_id) LEFT JOIN reports r ON r.report_id = f.report_id "
+        "WHERE NOT d.superseded AND d.status = 'confirmed' ORDER BY r.agency_norm, r.year, f.code",
+        [],
+    )
+
+
+def reviewed_reports(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Reports with at least one current decision on their findings, by path."""
+    return _dicts(
+        con,
+        "SELECT DISTINCT r.report_id, r.path, r.format, r.agency, r.year, r.layout FROM reports r "
+        "JOIN findings f USING (report_id) JOIN decisions d ON d.finding_id = f.finding_id AND NOT d.superseded "
+        "ORDER BY r.path",
+        [],
+    )
+
+
+def findings_with_decisions(con: duckdb.DuckDBPyConnection, report_id: str) -> list[dict[str, Any]]:
+    """Every finding of the report with its current decision (None columns when open)."""
+    return _dicts(
+        con,
+        "SELECT f.finding_id, f.code, f.rule, f.family, f.message, f.cells, f.claims, d.status, d.comment, "
+        "d.corrected_value, d.reviewer, d.decided_at FROM findings f LEFT JOIN decisions d "
+        "ON d.finding_id = f.finding_id AND NOT d.superseded WHERE f.report_id = ? ORDER BY f.code, f.finding_id",
+        [report_id],
+    )
+
+
+def table_figures(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tuple[str, str, float | None, bool]]:
+    """(table_name, key, value, blank) of every figure of the report, by table and key."""
+    return con.execute(
+        "SELECT table_name, key, value, blank FROM cells WHERE report_id = ? ORDER BY table_name, key", [report_id]
+    ).fetchall()
+
+
+def claim_readings(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tuple[int, str, str, float | None, str]]:
+    """(idx, text, metric, value, qualifier) of every claim of the report, by index."""
+    return con.execute(
+        "SELECT idx, text, metric, value, qualifier FROM claims WHERE report_id = ? ORDER BY idx", [report_id]
+    ).fetchall()
+
+
 @contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One transaction: committed when the block ends, rolled back if it raises."""
