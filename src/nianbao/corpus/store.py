@@ -999,6 +999,26 @@ def claim_readings(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tuple
     ).fetchall()
 
 
+# ---- for people and tools around the store ----------------------------------------
+def first_finding_id(con: duckdb.DuckDBPyConnection, *, family: str, report_format: str) -> str | None:
+    """The first finding (by id) of this family about a report of this format whose agency
+    name holds no markup: a stable example to photograph (``review.screenshots``)."""
+    row = con.execute(
+        "SELECT f.finding_id FROM findings f JOIN reports r USING (report_id) "
+        "WHERE f.family = ? AND r.format = ? AND r.agency NOT LIKE '%<%' ORDER BY f.finding_id LIMIT 1",
+        [family, report_format],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def unread_reports_query(status: str | None = None) -> str:
+    """The query a user runs (e.g. in the duckdb shell) to list the reports of one status, or
+    all those not ``ok``, with their error: ``nianbao run`` and ``nianbao summary`` print it."""
+    if status is None:
+        return "SELECT path, status, error FROM reports WHERE status <> 'ok'"
+    return f"SELECT path, error FROM reports WHERE status = '{status}'"
+
+
 @contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """One transaction: committed when the block ends, rolled back if it raises."""
