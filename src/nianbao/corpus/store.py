@@ -6,6 +6,13 @@ run`` writes it, ``nianbao summary`` and the review app read it.  Only one
 process writes at a time (DuckDB takes a file lock); readers open it with
 ``Store(path, read_only=True)`` when no run is writing.
 
+Every SQL statement nianbao runs against the store is in this module: the
+schema, the ``Store`` class (the writer of ``nianbao run`` and the readers of
+``nianbao summary``), and the named functions of a connection that the review
+app, its exports and ``nianbao decisions export`` call (the queue, a finding's
+page, decisions, exports: the sections after ``Store``).  ``tests/test_store_sql.py``
+fails on SQL in any other module.
+
 Schema (``SCHEMA_SQL`` below is the single definition; ``STORE_SCHEMA_VERSION``
 is bumped when it changes):
 
@@ -60,10 +67,10 @@ is bumped when it changes):
     status (``running`` | ``finished`` | ``interrupted``: a run that stopped before
     its end, e.g. killed; the next run marks it so)
 
-``decisions`` — review decisions (written by the review app; defined here so
-one place holds the schema).  Append-only: a new decision on a finding marks
-the older ones ``superseded``; undo = delete the newest and un-supersede the
-previous one.
+``decisions`` — review decisions (written by the review app through the
+functions below).  Append-only: a new decision on a finding marks the older
+ones ``superseded``; undo marks the newest superseded too and makes the one
+it replaced current again (nothing is deleted).
     decision_id, finding_id, status (confirmed | false_alarm | needs_discussion),
     comment, corrected_value, reviewer, decided_at, superseded
 
