@@ -670,7 +670,8 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 # The review app holds one connection behind its lock (a DuckDB connection is not for
 # concurrent use) and ``nianbao decisions export`` opens the store read-only, so the
 # review's statements are functions of a connection rather than Store methods.  Rows
-# come back as dicts; the review modules build their view models from them.
+# come back as dicts (tuples where the caller unpacks a few columns); the review
+# modules build their view models from them.
 
 # Column order of the decisions table (and of ``review.decisions.Decision``).
 DECISION_FIELDS = (
