@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _CHILD = r"""
 import json, resource, sys, time, warnings
+from collections import Counter
 warnings.simplefilter("ignore")
 from nianbao.corpus.run import run_corpus
 from nianbao.corpus.store import Store
@@ -42,8 +43,10 @@ s = run_corpus(target, store, workers=workers, engine=engine, progress=False, co
 wall = time.perf_counter() - t0
 me = resource.getrusage(resource.RUSAGE_SELF)
 with Store(store, read_only=True) as st:
-    mean_file = st.con.execute("SELECT avg(elapsed_s) FROM reports").fetchone()[0]
-    by_format = dict(st.con.execute("SELECT format, count(*) FROM reports GROUP BY 1").fetchall())
+    reports = st.reports()
+elapsed = [r["elapsed_s"] for r in reports if r["elapsed_s"] is not None]
+mean_file = sum(elapsed) / len(elapsed) if elapsed else None
+by_format = dict(Counter(r["format"] for r in reports))
 print(json.dumps({
     "engine": engine, "workers": workers, "processed": s.processed, "statuses": dict(s.statuses),
     "wall_s": wall, "rate": s.processed / wall, "mean_file_s": mean_file,

@@ -269,6 +269,31 @@ def test_exports_csv_xlsx_and_formula_injection(client: TestClient, store: Revie
     assert client.get("/export/nothing.csv").status_code == 404
 
 
+def test_decisions_export_with_history_keeps_superseded_and_undone_rows(client: TestClient, store: ReviewStore) -> None:
+    fid = finding_id(store, "f.family = 't3_result_total'")
+    decide(client, fid, "needs_discussion")
+    decide(client, fid, "confirmed")
+    store.undo(finding_id=fid)  # the confirmation is undone: needs_discussion is current again
+
+    def exported(query: str) -> list[tuple[str, str]]:
+        text = client.get(f"/export/decisions.csv{query}").content.decode("utf-8-sig")
+        return [(r["status"], r["superseded"]) for r in csv.DictReader(io.StringIO(text))]
+
+    assert exported("") == [("needs_discussion", "False")]
+    assert exported("?history=1") == [("needs_discussion", "False"), ("confirmed", "True")]
+
+
+def test_decisions_export_refuses_a_store_nothing_was_reviewed_in(tmp_path: Path) -> None:
+    from nianbao.cli import app as cli
+
+    old = tmp_path / "old.duckdb"  # written before the review app existed: no decisions table
+    with duckdb.connect(str(old)) as con:
+        con.execute("CREATE TABLE findings (finding_id VARCHAR, report_id VARCHAR)")
+    result = CliRunner().invoke(cli, ["decisions", "export", "--store", str(old), "--out", str(tmp_path / "d.csv")])
+    assert result.exit_code == 2 and "holds no decisions table" in result.output
+    assert not (tmp_path / "d.csv").exists()
+
+
 def test_gold_export_feeds_nianbao_evaluate(client: TestClient, store_path: Path, store: ReviewStore, tmp_path: Path) -> None:
     from nianbao.cli import app as cli
 

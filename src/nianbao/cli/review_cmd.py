@@ -54,6 +54,7 @@ def export_command(
     """Export review decisions as CSV/XLSX, or as labelled gold folders."""
     import duckdb
 
+    from ..corpus.store import Store, StoreInUse, has_decisions_table
     from ..review import export
 
     fmt = (fmt or out.suffix.lstrip(".") or "gold").lower()
@@ -67,27 +68,23 @@ def export_command(
     if fmt != "gold":
         refuse_overwrite([out], force)
     try:
-        con = duckdb.connect(str(store), read_only=True)
-    except duckdb.IOException as exc:
+        opened = Store(store, read_only=True)
+    except (duckdb.IOException, StoreInUse) as exc:
         typer.echo(
             f"error: cannot open {store}: {exc}\nA running `nianbao review` holds it: use the app's export links, "
             "or stop the app and run this again.",
             err=True,
         )
         raise typer.Exit(2) from exc
-    try:
-        if not con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'"
-        ).fetchone()[0]:
+    with opened:
+        if not has_decisions_table(opened.con):
             typer.echo(f"error: {store} holds no decisions table: nothing has been reviewed yet", err=True)
             raise typer.Exit(2)
         if fmt == "gold":
-            folders = export.write_gold(con, out)
+            folders = export.write_gold(opened.con, out)
             typer.echo(f"wrote {len(folders)} gold folder(s) under {out} (score with: nianbao evaluate {out})")
         else:
-            data = export.table_export(con, what, fmt, include_history=history)
+            data = export.table_export(opened.con, what, fmt, include_history=history)
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(data)
             typer.echo(f"wrote {what} to {out}")
-    finally:
-        con.close()

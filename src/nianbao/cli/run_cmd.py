@@ -61,6 +61,7 @@ def run_command(
 
 def _print_summary(summary) -> None:
     from ..corpus.run import STATUSES
+    from ..corpus.store import unread_reports_query
 
     rows = [
         ("store", escape(summary.store)),
@@ -88,7 +89,7 @@ def _print_summary(summary) -> None:
     for path, status, error in summary.failures[:10]:
         err.print(f"[red]{status}[/red] {escape(path)}: {escape(error)}")
     if len(summary.failures) > 10:
-        err.print(f"… and {len(summary.failures) - 10} more: SELECT path, status, error FROM reports WHERE status <> 'ok'")
+        err.print(f"… and {len(summary.failures) - 10} more: {unread_reports_query()}")
 
 
 @app.command("summary")
@@ -128,6 +129,7 @@ def _print_findings(data) -> None:
     """Findings of the store on the terminal, report by report, most severe first."""
     from collections import Counter
 
+    from ..corpus.store import unread_reports_query
     from ..model import SEVERITY_ORDER
 
     from .check_cmd import finding_line
@@ -140,7 +142,7 @@ def _print_findings(data) -> None:
         if statuses.get(status):
             n = statuses[status]
             out.print(f"[red]{n} report{'s' if n != 1 else ''}: {what}[/] "
-                      f"(SELECT path, error FROM reports WHERE status = '{status}')")
+                      f"({unread_reports_query(status)})")
     last = None
     for f in sorted(data.findings, key=lambda f: (f["path"] or "", SEVERITY_ORDER.get(f["severity"], len(SEVERITY_ORDER)), f["code"])):
         if f["path"] != last:

@@ -6,6 +6,13 @@ run`` writes it, ``nianbao summary`` and the review app read it.  Only one
 process writes at a time (DuckDB takes a file lock); readers open it with
 ``Store(path, read_only=True)`` when no run is writing.
 
+Every SQL statement nianbao runs against the store is in this module: the
+schema, the ``Store`` class (the writer of ``nianbao run`` and the readers of
+``nianbao summary``), and the named functions of a connection that the review
+app, its exports and ``nianbao decisions export`` call (the queue, a finding's
+page, decisions, exports: the sections after ``Store``).  ``tests/test_store_sql.py``
+fails on SQL in any other module.
+
 Schema (``SCHEMA_SQL`` below is the single definition; ``STORE_SCHEMA_VERSION``
 is bumped when it changes):
 
@@ -60,10 +67,10 @@ is bumped when it changes):
     status (``running`` | ``finished`` | ``interrupted``: a run that stopped before
     its end, e.g. killed; the next run marks it so)
 
-``decisions`` — review decisions (written by the review app; defined here so
-one place holds the schema).  Append-only: a new decision on a finding marks
-the older ones ``superseded``; undo = delete the newest and un-supersede the
-previous one.
+``decisions`` — review decisions (written by the review app through the
+functions below).  Append-only: a new decision on a finding marks the older
+ones ``superseded``; undo marks the newest superseded too and makes the one
+it replaced current again (nothing is deleted).
     decision_id, finding_id, status (confirmed | false_alarm | needs_discussion),
     comment, corrected_value, reviewer, decided_at, superseded
 
@@ -82,7 +89,8 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -92,7 +100,7 @@ import duckdb
 
 from ..errors import NianbaoError
 
-from ..model import Finding, Message, ReportResult
+from ..model import SEVERITIES, Finding, Message, ReportResult
 
 STORE_SCHEMA_VERSION = "1"
 
@@ -439,8 +447,7 @@ class Store:
         # Last one wins if the same content appears twice in a batch.
         by_id = {rows.report_id: rows for rows in batch}
         ids = list(by_id)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with _transaction(self.con):
             # Child rows exist only beside their reports row (same transaction),
             # so only reports already stored need their old rows deleted; a
             # fresh run skips the deletes, which scan the growing child tables.
@@ -458,21 +465,12 @@ class Store:
             self._insert_columns("reports", [r.report for r in by_id.values()])
             for table in (*_CHILD_TABLES, "findings"):
                 self._insert_columns(table, [row for r in by_id.values() for row in getattr(r, table)])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def replace_corpus_findings(self, rows: list[tuple]) -> None:
         """Replace all corpus-scope findings with ``rows`` in one transaction."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with _transaction(self.con):
             self.con.execute("DELETE FROM findings WHERE scope = 'corpus'")
             self._insert_columns("findings", rows)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def agency_norms(self) -> dict[str, str | None]:
         """report_id -> the agency name it is grouped under across years."""
@@ -644,9 +642,7 @@ class Store:
         return out
 
     def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        cur = self.con.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return _dicts(self.con, sql, params)
 
 
 class StoreInUse(NianbaoError):
@@ -668,6 +664,385 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             f"the store {path} is in use by {who}, probably `nianbao review` or another `nianbao run` on it; "
             "stop that process (or wait for the run to finish) and try again, or work on a copy of the store"
         ) from None
+
+
+# ---- review decisions ----------------------------------------------------------
+# The review app holds one connection behind its lock (a DuckDB connection is not for
+# concurrent use) and ``nianbao decisions export`` opens the store read-only, so the
+# review's statements are functions of a connection rather than Store methods.  Rows
+# come back as dicts (tuples where the caller unpacks a few columns); the review
+# modules build their view models from them.
+
+# Column order of the decisions table (and of ``review.decisions.Decision``).
+DECISION_FIELDS = (
+    "decision_id", "finding_id", "status", "comment", "corrected_value", "reviewer", "decided_at", "superseded",
+)
+_DECISION_COLUMNS = ", ".join(DECISION_FIELDS)
+_NEWEST_DECISION_FIRST = "ORDER BY decided_at DESC, decision_id DESC"
+
+
+def ensure_decisions_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the decisions table if the store lacks it (one written by an older nianbao),
+    from the schema's one definition."""
+    con.execute(DECISIONS_SQL)
+
+
+def add_decision(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    decision_id: str,
+    finding_id: str,
+    status: str,
+    comment: str | None,
+    corrected_value: float | None,
+    reviewer: str | None,
+    decided_at: datetime,
+) -> None:
+    """Make this decision its finding's current one: the current row is superseded and the
+    new one appended, in one transaction, committed on return."""
+    with _transaction(con):
+        con.execute("UPDATE decisions SET superseded = TRUE WHERE finding_id = ? AND NOT superseded", [finding_id])
+        con.execute(
+            f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE)",
+            [decision_id, finding_id, status, comment, corrected_value, reviewer, decided_at],
+        )
+
+
+def newest_current_decision(
+    con: duckdb.DuckDBPyConnection, *, finding_id: str | None = None, reviewer: str | None = None
+) -> dict[str, Any] | None:
+    """The newest current decision (of one finding, made by one reviewer, or of any), or None."""
+    where, params = ["NOT superseded"], []
+    if finding_id is not None:
+        where.append("finding_id = ?")
+        params.append(finding_id)
+    if reviewer is not None:
+        where.append("reviewer = ?")
+        params.append(reviewer)
+    rows = _dicts(
+        con, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE {' AND '.join(where)} {_NEWEST_DECISION_FIRST} LIMIT 1", params
+    )
+    return rows[0] if rows else None
+
+
+def decision_before(con: duckdb.DuckDBPyConnection, decision: dict[str, Any]) -> str | None:
+    """Id of the decision this one replaced: its finding's newest decision made before it, or None."""
+    row = con.execute(
+        "SELECT decision_id FROM decisions WHERE finding_id = ? AND decision_id <> ? "
+        f"AND (decided_at < ? OR (decided_at = ? AND decision_id < ?)) {_NEWEST_DECISION_FIRST} LIMIT 1",
+        [decision["finding_id"], decision["decision_id"], decision["decided_at"], decision["decided_at"],
+         decision["decision_id"]],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def undo_decision(con: duckdb.DuckDBPyConnection, decision_id: str, *, restore: str | None) -> None:
+    """Supersede ``decision_id`` and make ``restore`` (if any) current again, in one transaction,
+    committed on return.  Nothing is deleted: the history shows what was undone."""
+    with _transaction(con):
+        con.execute("UPDATE decisions SET superseded = TRUE WHERE decision_id = ?", [decision_id])
+        if restore is not None:
+            con.execute("UPDATE decisions SET superseded = FALSE WHERE decision_id = ?", [restore])
+
+
+def current_decision(con: duckdb.DuckDBPyConnection, finding_id: str) -> dict[str, Any] | None:
+    """The finding's current decision, or None when it is open."""
+    rows = _dicts(
+        con,
+        f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE finding_id = ? AND NOT superseded {_NEWEST_DECISION_FIRST} LIMIT 1",
+        [finding_id],
+    )
+    return rows[0] if rows else None
+
+
+def decision_history(con: duckdb.DuckDBPyConnection, finding_id: str) -> list[dict[str, Any]]:
+    """Every decision ever made on the finding, undone and superseded ones too, newest first."""
+    return _dicts(
+        con, f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE finding_id = ? {_NEWEST_DECISION_FIRST}", [finding_id]
+    )
+
+
+# ---- the review queue ----------------------------------------------------------
+_SEVERITY_RANK = (
+    "CASE f.severity " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(SEVERITIES)) + f" ELSE {len(SEVERITIES)} END"
+)
+# Most severe first; then one report's findings together.
+_QUEUE_ORDER = f"{_SEVERITY_RANK}, r.agency_norm, r.year, r.path, f.code, f.finding_id"
+# Each finding with its report, its region and its current decision (if any).
+_QUEUE_FROM = """
+FROM findings f
+LEFT JOIN reports r USING (report_id)
+LEFT JOIN review_region rg USING (report_id)
+LEFT JOIN (SELECT * FROM decisions WHERE NOT superseded
+           QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY decided_at DESC, decision_id DESC) = 1) d
+       USING (finding_id)
+"""
+
+
+def build_review_regions(con: duckdb.DuckDBPyConnection, region_of: Callable[[str | None], str | None]) -> None:
+    """Fill the connection's temp table ``review_region`` (report_id, region) with
+    ``region_of`` each report's agency name (normalised, else as printed), so the queue
+    filters and groups by region in SQL."""
+    agencies = con.execute("SELECT report_id, coalesce(agency_norm, agency) FROM reports").fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE review_region (report_id VARCHAR, region VARCHAR)")
+    rows = [(rid, region_of(agency)) for rid, agency in agencies]
+    if rows:
+        con.execute(
+            "INSERT INTO review_region SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+            [[r[0] for r in rows], [r[1] for r in rows]],
+        )
+
+
+def _queue_where(filters: Mapping[str, str], *, with_status: bool = True) -> tuple[str, list[Any]]:
+    """The queue's WHERE clause.  ``filters``: name -> value, a missing or empty one does not
+    filter: rule, family, agency (normalised name), region, year (digits), q (part of the
+    agency name, as printed or normalised), status (``open``: no current decision; ``all``:
+    any; else a decision status)."""
+    where, params = [], []
+    for column, name in (("f.rule", "rule"), ("f.family", "family"), ("r.agency_norm", "agency")):
+        if filters.get(name):
+            where.append(f"{column} = ?")
+            params.append(filters[name])
+    if filters.get("region"):
+        where.append("rg.region = ?")
+        params.append(filters["region"])
+    if filters.get("year"):
+        where.append("r.year = ?")
+        params.append(int(filters["year"]))
+    if filters.get("q"):
+        where.append("(r.agency ILIKE ? OR r.agency_norm ILIKE ?)")
+        like = "%" + filters["q"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like]
+    status = filters.get("status")
+    if with_status and status and status != "all":
+        if status == "open":
+            where.append("d.status IS NULL")
+        else:
+            where.append("d.status = ?")
+            params.append(status)
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def queue_page(
+    con: duckdb.DuckDBPyConnection, filters: Mapping[str, str], *, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the filtered queue (most severe first) and how many findings match.
+    Needs ``build_review_regions`` on this connection first; ``cells`` is left as JSON text."""
+    where, params = _queue_where(filters)
+    total = con.execute(f"SELECT count(*) {_QUEUE_FROM}{where}", params).fetchone()[0]
+    rows = _dicts(
+        con,
+        "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, "
+        "f.cells, r.report_id, r.agency, r.agency_norm, r.year, r.layout, r.format, r.path, rg.region, "
+        "d.status AS decision, d.reviewer, d.decided_at "
+        f"{_QUEUE_FROM}{where} ORDER BY {_QUEUE_ORDER} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        params,
+    )
+    return rows, total
+
+
+def queue_ids(con: duckdb.DuckDBPyConnection, filters: Mapping[str, str]) -> list[str]:
+    """Every finding id of the filtered queue, in queue order."""
+    where, params = _queue_where(filters)
+    rows = con.execute(f"SELECT f.finding_id {_QUEUE_FROM}{where} ORDER BY {_QUEUE_ORDER}", params).fetchall()
+    return [r[0] for r in rows]
+
+
+def queue_status_counts(con: duckdb.DuckDBPyConnection, filters: Mapping[str, str]) -> dict[str, int]:
+    """Findings per decision status (``open``: none yet) under the filters, the status filter aside."""
+    where, params = _queue_where(filters, with_status=False)
+    return dict(con.execute(f"SELECT coalesce(d.status, 'open'), count(*) {_QUEUE_FROM}{where} GROUP BY 1", params).fetchall())
+
+
+def queue_facets(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
+    """The values each queue filter can take (those of stored findings), sorted; years newest first."""
+    def distinct(sql: str) -> list[Any]:
+        return [r[0] for r in con.execute(sql).fetchall() if r[0] is not None]
+
+    return {
+        "rule": distinct("SELECT DISTINCT rule FROM findings ORDER BY 1"),
+        "family": distinct("SELECT DISTINCT family FROM findings ORDER BY 1"),
+        "agency": distinct("SELECT DISTINCT r.agency_norm FROM findings f JOIN reports r USING (report_id) ORDER BY 1"),
+        "region": distinct("SELECT DISTINCT rg.region FROM findings f JOIN review_region rg USING (report_id) ORDER BY 1"),
+        "year": distinct("SELECT DISTINCT r.year FROM findings f JOIN reports r USING (report_id) ORDER BY 1 DESC"),
+    }
+
+
+# ---- one finding's page ----------------------------------------------------------
+def finding_with_region(con: duckdb.DuckDBPyConnection, finding_id: str) -> dict[str, Any] | None:
+    """The finding's row (JSON columns as text) with its report's region, or None."""
+    rows = _dicts(
+        con,
+        "SELECT f.*, rg.region FROM findings f LEFT JOIN review_region rg USING (report_id) WHERE f.finding_id = ?",
+        [finding_id],
+    )
+    return rows[0] if rows else None
+
+
+def finding_of_report(con: duckdb.DuckDBPyConnection, finding_id: str, report_id: str) -> dict[str, Any] | None:
+    """The family, cells, claims and evidence (JSON text) of a finding about this report, or None."""
+    rows = _dicts(
+        con, "SELECT family, cells, claims, evidence FROM findings WHERE finding_id = ? AND report_id = ?", [finding_id, report_id]
+    )
+    return rows[0] if rows else None
+
+
+def finding_exists(con: duckdb.DuckDBPyConnection, finding_id: str) -> bool:
+    return con.execute("SELECT 1 FROM findings WHERE finding_id = ?", [finding_id]).fetchone() is not None
+
+
+def report_row(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, Any] | None:
+    """What the review shows of a report (no result_json), or None."""
+    rows = _dicts(
+        con,
+        "SELECT report_id, path, format, agency, agency_norm, year, layout, title, status FROM reports WHERE report_id = ?",
+        [report_id],
+    )
+    return rows[0] if rows else None
+
+
+def claims_at(con: duckdb.DuckDBPyConnection, report_id: str, indices: list[int]) -> list[dict[str, Any]]:
+    """The report's claims with these indices, in index order."""
+    return _dicts(
+        con, "SELECT * FROM claims WHERE report_id = ? AND idx IN (SELECT unnest(?::INTEGER[])) ORDER BY idx", [report_id, indices]
+    )
+
+
+def paragraphs_at(con: duckdb.DuckDBPyConnection, report_id: str, indices: list[int]) -> list[dict[str, Any]]:
+    """Index, text, start, part and label of the report's paragraphs with these indices."""
+    return _dicts(
+        con,
+        "SELECT idx, text, char_start, part, label FROM paragraphs "
+        "WHERE report_id = ? AND idx IN (SELECT unnest(?::INTEGER[]))",
+        [report_id, indices],
+    )
+
+
+def cells_of_tables(con: duckdb.DuckDBPyConnection, report_id: str, tables: list[str]) -> list[dict[str, Any]]:
+    """The report's figures in these tables (T2/T3/T4): value, raw text, blank, page, bbox."""
+    return _dicts(
+        con,
+        "SELECT table_name, key, value, raw, blank, page, bbox FROM cells WHERE report_id = ? "
+        "AND table_name IN (SELECT unnest(?::VARCHAR[]))",
+        [report_id, tables],
+    )
+
+
+def page_cell_boxes(con: duckdb.DuckDBPyConnection, report_id: str, page: int) -> list[tuple[str, list[float]]]:
+    """(``TABLE.key``, bbox) of the report's figures drawn on this page."""
+    return con.execute(
+        "SELECT table_name || '.' || key, bbox FROM cells WHERE report_id = ? AND page = ? AND bbox IS NOT NULL",
+        [report_id, page],
+    ).fetchall()
+
+
+# ---- decision exports (CSV / XLSX tables, gold folders) ----------------------------
+def has_decisions_table(con: duckdb.DuckDBPyConnection) -> bool:
+    """Does the store have a decisions table (has anything been reviewed in it)?"""
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'decisions'").fetchone()[0]
+    )
+
+
+def decision_export_rows(con: duckdb.DuckDBPyConnection, *, include_history: bool = False) -> list[dict[str, Any]]:
+    """Current decisions (or every decision ever made), oldest first, each with its finding and report."""
+    where = "" if include_history else "WHERE NOT d.superseded"
+    return _dicts(
+        con,
+        "SELECT d.decision_id, d.finding_id, d.status, d.comment, d.corrected_value, d.reviewer, d.decided_at, "
+        "d.superseded, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, f.cells, "
+        "f.report_id, r.agency, r.year, r.path FROM decisions d "
+        "LEFT JOIN findings f USING (finding_id) LEFT JOIN reports r ON r.report_id = f.report_id "
+        f"{where} ORDER BY d.decided_at, d.decision_id",
+        [],
+    )
+
+
+def confirmed_export_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The findings whose current decision is ``confirmed``, with the decision and the report."""
+    return _dicts(
+        con,
+        "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, f.cells, "
+        "d.comment, d.corrected_value, d.reviewer, d.decided_at, f.report_id, r.agency, r.year, r.layout, r.path "
+        "FROM decisions d JOIN findings f USING (finding_id) LEFT JOIN reports r ON r.report_id = f.report_id "
+        "WHERE NOT d.superseded AND d.status = 'confirmed' ORDER BY r.agency_norm, r.year, f.code",
+        [],
+    )
+
+
+def reviewed_reports(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Reports with at least one current decision on their findings, by path."""
+    return _dicts(
+        con,
+        "SELECT DISTINCT r.report_id, r.path, r.format, r.agency, r.year, r.layout FROM reports r "
+        "JOIN findings f USING (report_id) JOIN decisions d ON d.finding_id = f.finding_id AND NOT d.superseded "
+        "ORDER BY r.path",
+        [],
+    )
+
+
+def findings_with_decisions(con: duckdb.DuckDBPyConnection, report_id: str) -> list[dict[str, Any]]:
+    """Every finding of the report with its current decision (None columns when open)."""
+    return _dicts(
+        con,
+        "SELECT f.finding_id, f.code, f.rule, f.family, f.message, f.cells, f.claims, d.status, d.comment, "
+        "d.corrected_value, d.reviewer, d.decided_at FROM findings f LEFT JOIN decisions d "
+        "ON d.finding_id = f.finding_id AND NOT d.superseded WHERE f.report_id = ? ORDER BY f.code, f.finding_id",
+        [report_id],
+    )
+
+
+def table_figures(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tuple[str, str, float | None, bool]]:
+    """(table_name, key, value, blank) of every figure of the report, by table and key."""
+    return con.execute(
+        "SELECT table_name, key, value, blank FROM cells WHERE report_id = ? ORDER BY table_name, key", [report_id]
+    ).fetchall()
+
+
+def claim_readings(con: duckdb.DuckDBPyConnection, report_id: str) -> list[tuple[int, str, str, float | None, str]]:
+    """(idx, text, metric, value, qualifier) of every claim of the report, by index."""
+    return con.execute(
+        "SELECT idx, text, metric, value, qualifier FROM claims WHERE report_id = ? ORDER BY idx", [report_id]
+    ).fetchall()
+
+
+# ---- for people and tools around the store ----------------------------------------
+def first_finding_id(con: duckdb.DuckDBPyConnection, *, family: str, report_format: str) -> str | None:
+    """The first finding (by id) of this family about a report of this format whose agency
+    name holds no markup: a stable example to photograph (``review.screenshots``)."""
+    row = con.execute(
+        "SELECT f.finding_id FROM findings f JOIN reports r USING (report_id) "
+        "WHERE f.family = ? AND r.format = ? AND r.agency NOT LIKE '%<%' ORDER BY f.finding_id LIMIT 1",
+        [family, report_format],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def unread_reports_query(status: str | None = None) -> str:
+    """The query a user runs (e.g. in the duckdb shell) to list the reports of one status, or
+    all those not ``ok``, with their error: ``nianbao run`` and ``nianbao summary`` print it."""
+    if status is None:
+        return "SELECT path, status, error FROM reports WHERE status <> 'ok'"
+    return f"SELECT path, error FROM reports WHERE status = '{status}'"
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
 def _where(filters: dict[str, Any], allowed: set[str] | None) -> tuple[str, list[Any]]:

@@ -1,8 +1,10 @@
 """Review decisions in the store: record, undo, read.
 
-The ``decisions`` table is defined by the corpus store (``nianbao.corpus.store``);
-``ensure_table`` repeats its definition with ``CREATE TABLE IF NOT EXISTS`` so a
-store written by an older nianbao still takes decisions.
+The ``decisions`` table and every statement on it are in the corpus store
+(``nianbao.corpus.store``); this module holds what a decision is, what it may
+say (its statuses, the comment's length) and which one an undo takes back.
+``ensure_table`` creates the table when a store written by an older nianbao
+lacks it, so that store still takes decisions.
 
 History is append-only.  For each finding at most one row is current
 (``superseded = FALSE``):
@@ -21,11 +23,10 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 import duckdb
 
-from ..corpus.store import DECISIONS_SQL
+from ..corpus import store as corpus_store
 
 STATUSES = ("confirmed", "false_alarm", "needs_discussion")
 STATUS_LABELS = {
@@ -35,8 +36,6 @@ STATUS_LABELS = {
     "open": "open",
 }
 MAX_COMMENT = 4000
-
-
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,8 @@ class Decision:
         return STATUS_LABELS.get(self.status, self.status)
 
 
-_COLUMNS = "decision_id, finding_id, status, comment, corrected_value, reviewer, decided_at, superseded"
-
-
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(DECISIONS_SQL)
+    corpus_store.ensure_decisions_table(con)
 
 
 def _new_decision_id() -> str:
@@ -69,17 +65,6 @@ def _new_decision_id() -> str:
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _in_transaction(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, list[Any]]]) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for sql, params in statements:
-            con.execute(sql, params)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def record(
@@ -98,15 +83,9 @@ def record(
     decision = Decision(
         _new_decision_id(), finding_id, status, comment, corrected_value, reviewer, _utcnow(), False
     )
-    _in_transaction(
-        con,
-        [
-            ("UPDATE decisions SET superseded = TRUE WHERE finding_id = ? AND NOT superseded", [finding_id]),
-            (
-                f"INSERT INTO decisions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE)",
-                [decision.decision_id, finding_id, status, comment, corrected_value, reviewer, decision.decided_at],
-            ),
-        ],
+    corpus_store.add_decision(
+        con, decision_id=decision.decision_id, finding_id=finding_id, status=status, comment=comment,
+        corrected_value=corrected_value, reviewer=reviewer, decided_at=decision.decided_at,
     )
     return decision
 
@@ -116,48 +95,17 @@ def undo(con: duckdb.DuckDBPyConnection, *, finding_id: str | None = None, revie
 
     Returns the undone decision, or None when there is nothing to undo.
     """
-    where, params = ["NOT superseded"], []
-    if finding_id is not None:
-        where.append("finding_id = ?")
-        params.append(finding_id)
-    if reviewer is not None:
-        where.append("reviewer = ?")
-        params.append(reviewer)
-    row = con.execute(
-        f"SELECT {_COLUMNS} FROM decisions WHERE {' AND '.join(where)} "
-        "ORDER BY decided_at DESC, decision_id DESC LIMIT 1",
-        params,
-    ).fetchone()
+    row = corpus_store.newest_current_decision(con, finding_id=finding_id, reviewer=reviewer)
     if row is None:
         return None
-    undone = Decision(*row)
-    previous = con.execute(
-        "SELECT decision_id FROM decisions WHERE finding_id = ? AND decision_id <> ? "
-        "AND (decided_at < ? OR (decided_at = ? AND decision_id < ?)) "
-        "ORDER BY decided_at DESC, decision_id DESC LIMIT 1",
-        [undone.finding_id, undone.decision_id, undone.decided_at, undone.decided_at, undone.decision_id],
-    ).fetchone()
-    statements: list[tuple[str, list[Any]]] = [
-        ("UPDATE decisions SET superseded = TRUE WHERE decision_id = ?", [undone.decision_id])
-    ]
-    if previous is not None:
-        statements.append(("UPDATE decisions SET superseded = FALSE WHERE decision_id = ?", [previous[0]]))
-    _in_transaction(con, statements)
-    return undone
+    corpus_store.undo_decision(con, row["decision_id"], restore=corpus_store.decision_before(con, row))
+    return Decision(**row)
 
 
 def current(con: duckdb.DuckDBPyConnection, finding_id: str) -> Decision | None:
-    row = con.execute(
-        f"SELECT {_COLUMNS} FROM decisions WHERE finding_id = ? AND NOT superseded "
-        "ORDER BY decided_at DESC, decision_id DESC LIMIT 1",
-        [finding_id],
-    ).fetchone()
-    return None if row is None else Decision(*row)
+    row = corpus_store.current_decision(con, finding_id)
+    return None if row is None else Decision(**row)
 
 
 def history(con: duckdb.DuckDBPyConnection, finding_id: str) -> list[Decision]:
-    rows = con.execute(
-        f"SELECT {_COLUMNS} FROM decisions WHERE finding_id = ? ORDER BY decided_at DESC, decision_id DESC",
-        [finding_id],
-    ).fetchall()
-    return [Decision(*r) for r in rows]
+    return [Decision(**row) for row in corpus_store.decision_history(con, finding_id)]

@@ -34,6 +34,7 @@ from typing import Any
 
 import duckdb
 
+from ..corpus import store as corpus_store
 from .grid import format_number
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,37 +55,6 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
-
-
-def decision_rows(con: duckdb.DuckDBPyConnection, *, include_history: bool = False) -> list[dict[str, Any]]:
-    """Current decisions (or every decision ever made), with their finding."""
-    where = "" if include_history else "WHERE NOT d.superseded"
-    return _rows(
-        con,
-        "SELECT d.decision_id, d.finding_id, d.status, d.comment, d.corrected_value, d.reviewer, d.decided_at, "
-        "d.superseded, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, f.cells, "
-        "f.report_id, r.agency, r.year, r.path FROM decisions d "
-        "LEFT JOIN findings f USING (finding_id) LEFT JOIN reports r ON r.report_id = f.report_id "
-        f"{where} ORDER BY d.decided_at, d.decision_id",
-        [],
-    )
-
-
-def confirmed_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    return _rows(
-        con,
-        "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, f.cells, "
-        "d.comment, d.corrected_value, d.reviewer, d.decided_at, f.report_id, r.agency, r.year, r.layout, r.path "
-        "FROM decisions d JOIN findings f USING (finding_id) LEFT JOIN reports r ON r.report_id = f.report_id "
-        "WHERE NOT d.superseded AND d.status = 'confirmed' ORDER BY r.agency_norm, r.year, f.code",
-        [],
-    )
 
 
 def _cell_value(value: Any) -> Any:
@@ -123,9 +93,9 @@ def to_xlsx(rows: list[dict[str, Any]], columns: tuple[str, ...], sheet: str) ->
 def table_export(con: duckdb.DuckDBPyConnection, what: str, fmt: str, *, include_history: bool = False) -> bytes:
     """``what``: decisions | confirmed; ``fmt``: csv | xlsx."""
     if what == "decisions":
-        rows, columns = decision_rows(con, include_history=include_history), DECISION_COLUMNS
+        rows, columns = corpus_store.decision_export_rows(con, include_history=include_history), DECISION_COLUMNS
     elif what == "confirmed":
-        rows, columns = confirmed_rows(con), CONFIRMED_COLUMNS
+        rows, columns = corpus_store.confirmed_export_rows(con), CONFIRMED_COLUMNS
     else:
         raise ValueError(f"unknown export {what!r}: use decisions or confirmed")
     if fmt == "csv":
@@ -150,26 +120,16 @@ def _number(value: Any) -> Any:
 
 def gold_for_report(con: duckdb.DuckDBPyConnection, report: dict[str, Any]) -> dict[str, Any]:
     rid = report["report_id"]
-    findings = _rows(
-        con,
-        "SELECT f.finding_id, f.code, f.rule, f.family, f.message, f.cells, f.claims, d.status, d.comment, "
-        "d.corrected_value, d.reviewer, d.decided_at FROM findings f LEFT JOIN decisions d "
-        "ON d.finding_id = f.finding_id AND NOT d.superseded WHERE f.report_id = ? ORDER BY f.code, f.finding_id",
-        [rid],
-    )
+    findings = corpus_store.findings_with_decisions(con, rid)
     tables: dict[str, dict[str, Any]] = {}
     blanks = []
-    for name, key, value, blank in con.execute(
-        "SELECT table_name, key, value, blank FROM cells WHERE report_id = ? ORDER BY table_name, key", [rid]
-    ).fetchall():
+    for name, key, value, blank in corpus_store.table_figures(con, rid):
         tables.setdefault(name, {})[key] = _number(value)
         if blank:
             blanks.append(f"{name}.{key}")
     claims = {
         idx: {"text": text, "metric": metric, "value": _number(value), **({"approx": True} if qual and qual != "exact" else {})}
-        for idx, text, metric, value, qual in con.execute(
-            "SELECT idx, text, metric, value, qualifier FROM claims WHERE report_id = ? ORDER BY idx", [rid]
-        ).fetchall()
+        for idx, text, metric, value, qual in corpus_store.claim_readings(con, rid)
     }
     gold_findings, corrections, review = [], [], []
     for f in findings:
@@ -215,13 +175,7 @@ def gold_for_report(con: duckdb.DuckDBPyConnection, report: dict[str, Any]) -> d
 
 def write_gold(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
     """One gold folder per report with at least one current decision; returns the folders."""
-    reports = _rows(
-        con,
-        "SELECT DISTINCT r.report_id, r.path, r.format, r.agency, r.year, r.layout FROM reports r "
-        "JOIN findings f USING (report_id) JOIN decisions d ON d.finding_id = f.finding_id AND NOT d.superseded "
-        "ORDER BY r.path",
-        [],
-    )
+    reports = corpus_store.reviewed_reports(con)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for report in reports:

@@ -2,7 +2,9 @@
 
 ``ReviewStore`` holds the app's single DuckDB connection (DuckDB allows one
 writing process, and a connection is not for concurrent use) behind a lock;
-every method takes the lock for its whole read or transaction.
+every method takes the lock for its whole read or transaction.  The statements
+themselves are the corpus store's (``nianbao.corpus.store``); this module turns
+their rows into what the pages show.
 """
 
 from __future__ import annotations
@@ -19,14 +21,12 @@ from urllib.parse import urlencode
 
 import duckdb
 
+from ..corpus import store as corpus_store
 from . import decisions
 from .decisions import Decision
 from .grid import Grid, build_grid, equation_cells, metric_cells
 
-SEVERITY_RANK = "CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 WHEN 'info' THEN 2 ELSE 3 END"
 QUEUE_STATUSES = ("open", *decisions.STATUSES)
-# Most severe first; then one report's findings together.
-QUEUE_ORDER = f"{SEVERITY_RANK}, r.agency_norm, r.year, r.path, f.code, f.finding_id"
 PAGE_SIZE = 100
 
 # A place name at the head of an agency name: one or more administrative units
@@ -48,7 +48,8 @@ def region_of(agency: str | None) -> str | None:
 
 @dataclass
 class QueueFilter:
-    """The queue's filters, as they travel in the query string."""
+    """The queue's filters, as they travel in the query string; ``items()`` is what
+    the store's queue statements filter on."""
 
     rule: str = ""
     family: str = ""
@@ -78,40 +79,6 @@ class QueueFilter:
         values = {**self.items(), **override}
         return urlencode({k: v for k, v in values.items() if v})
 
-    def sql(self, *, with_status: bool = True) -> tuple[str, list[Any]]:
-        where, params = [], []
-        for column, value in (("f.rule", self.rule), ("f.family", self.family), ("r.agency_norm", self.agency)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if self.region:
-            where.append("rg.region = ?")
-            params.append(self.region)
-        if self.year:
-            where.append("r.year = ?")
-            params.append(int(self.year))
-        if self.q:
-            where.append("(r.agency ILIKE ? OR r.agency_norm ILIKE ?)")
-            like = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params += [like, like]
-        if with_status and self.status and self.status != "all":
-            if self.status == "open":
-                where.append("d.status IS NULL")
-            else:
-                where.append("d.status = ?")
-                params.append(self.status)
-        return (" WHERE " + " AND ".join(where)) if where else "", params
-
-
-_QUEUE_FROM = """
-FROM findings f
-LEFT JOIN reports r USING (report_id)
-LEFT JOIN review_region rg USING (report_id)
-LEFT JOIN (SELECT * FROM decisions WHERE NOT superseded
-           QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY decided_at DESC, decision_id DESC) = 1) d
-       USING (finding_id)
-"""
-
 
 @dataclass
 class Detail:
@@ -134,7 +101,7 @@ class ReviewStore:
         self.lock = threading.Lock()
         with self.lock:
             decisions.ensure_table(con)
-            self._build_regions()
+            corpus_store.build_review_regions(con, region_of)
 
     @classmethod
     def open(cls, path: str | Path) -> ReviewStore:
@@ -167,35 +134,12 @@ class ReviewStore:
         with self.lock:
             yield self.con
 
-    def _build_regions(self) -> None:
-        # Connection-local temp table: the queue filters and groups by region in SQL.
-        agencies = self.con.execute("SELECT report_id, coalesce(agency_norm, agency) FROM reports").fetchall()
-        self.con.execute("CREATE OR REPLACE TEMP TABLE review_region (report_id VARCHAR, region VARCHAR)")
-        rows = [(rid, region_of(agency)) for rid, agency in agencies]
-        if rows:
-            self.con.execute(
-                "INSERT INTO review_region SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
-                [[r[0] for r in rows], [r[1] for r in rows]],
-            )
-
-    def _dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-        cur = self.con.execute(sql, params)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-
     # ---- queue -----------------------------------------------------------
     def queue(self, flt: QueueFilter, *, page: int = 1, size: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], int]:
         """One page of findings (most severe first) and the total matching."""
-        where, params = flt.sql()
         with self.lock:
-            total = self.con.execute(f"SELECT count(*) {_QUEUE_FROM}{where}", params).fetchone()[0]
-            rows = self._dicts(
-                "SELECT f.finding_id, f.code, f.rule, f.family, f.severity, f.message, f.expected, f.found, "
-                "f.cells, r.report_id, r.agency, r.agency_norm, r.year, r.layout, r.format, r.path, rg.region, "
-                "d.status AS decision, d.reviewer, d.decided_at "
-                f"{_QUEUE_FROM}{where} ORDER BY {QUEUE_ORDER} "
-                f"LIMIT {int(size)} OFFSET {int(max(page - 1, 0) * size)}",
-                params,
+            rows, total = corpus_store.queue_page(
+                self.con, flt.items(), limit=size, offset=max(page - 1, 0) * size
             )
         for row in rows:
             row["cells"] = _json_list(row["cells"])
@@ -203,89 +147,43 @@ class ReviewStore:
 
     def queue_ids(self, flt: QueueFilter) -> list[str]:
         """All finding ids of the filtered queue, in queue order (for j/k and 'next')."""
-        where, params = flt.sql()
         with self.lock:
-            rows = self.con.execute(
-                f"SELECT f.finding_id {_QUEUE_FROM}{where} "
-                f"ORDER BY {QUEUE_ORDER}",
-                params,
-            ).fetchall()
-        return [r[0] for r in rows]
+            return corpus_store.queue_ids(self.con, flt.items())
 
     def status_counts(self, flt: QueueFilter) -> dict[str, int]:
-        where, params = flt.sql(with_status=False)
         with self.lock:
-            rows = self.con.execute(
-                f"SELECT coalesce(d.status, 'open'), count(*) {_QUEUE_FROM}{where} GROUP BY 1", params
-            ).fetchall()
+            found = corpus_store.queue_status_counts(self.con, flt.items())
         counts = {s: 0 for s in QUEUE_STATUSES}
-        counts.update(dict(rows))
-        counts["all"] = sum(n for s, n in rows)
+        counts.update(found)
+        counts["all"] = sum(found.values())
         return counts
 
     def facets(self) -> dict[str, list[Any]]:
         """The values each filter can take."""
         with self.lock:
-            def distinct(sql: str) -> list[Any]:
-                return [r[0] for r in self.con.execute(sql).fetchall() if r[0] is not None]
-
-            return {
-                "rule": distinct("SELECT DISTINCT rule FROM findings ORDER BY 1"),
-                "family": distinct("SELECT DISTINCT family FROM findings ORDER BY 1"),
-                "agency": distinct(
-                    "SELECT DISTINCT r.agency_norm FROM findings f JOIN reports r USING (report_id) ORDER BY 1"
-                ),
-                "region": distinct(
-                    "SELECT DISTINCT rg.region FROM findings f JOIN review_region rg USING (report_id) ORDER BY 1"
-                ),
-                "year": distinct(
-                    "SELECT DISTINCT r.year FROM findings f JOIN reports r USING (report_id) ORDER BY 1 DESC"
-                ),
-            }
+            return corpus_store.queue_facets(self.con)
 
     # ---- one finding -----------------------------------------------------
     def detail(self, finding_id: str) -> Detail | None:
         with self.lock:
-            found = self._dicts(
-                "SELECT f.*, rg.region FROM findings f LEFT JOIN review_region rg USING (report_id) "
-                "WHERE f.finding_id = ?",
-                [finding_id],
-            )
-            if not found:
+            finding = corpus_store.finding_with_region(self.con, finding_id)
+            if finding is None:
                 return None
-            finding = found[0]
             for col in ("cells", "claims"):
                 finding[col] = _json_list(finding[col])
             finding["evidence"] = _json_dict(finding["evidence"])
-            reports = self._dicts(
-                "SELECT report_id, path, format, agency, agency_norm, year, layout, title, status "
-                "FROM reports WHERE report_id = ?",
-                [finding["report_id"]],
-            )
-            report = reports[0] if reports else {"report_id": finding["report_id"], "layout": "unknown"}
-            claim_ids = [int(i) for i in finding["claims"] if isinstance(i, (int, float, str)) and str(i).isdigit()]
-            claims = self._dicts(
-                "SELECT * FROM claims WHERE report_id = ? AND idx IN (SELECT unnest(?::INTEGER[])) ORDER BY idx",
-                [finding["report_id"], claim_ids],
-            )
-            paragraph_ids = sorted({c["paragraph"] for c in claims if c["paragraph"] is not None})
-            paragraphs = {
-                p["idx"]: p
-                for p in self._dicts(
-                    "SELECT idx, text, char_start, part, label FROM paragraphs "
-                    "WHERE report_id = ? AND idx IN (SELECT unnest(?::INTEGER[]))",
-                    [finding["report_id"], paragraph_ids],
-                )
+            report = corpus_store.report_row(self.con, finding["report_id"]) or {
+                "report_id": finding["report_id"], "layout": "unknown"
             }
+            claim_ids = [int(i) for i in finding["claims"] if isinstance(i, (int, float, str)) and str(i).isdigit()]
+            claims = corpus_store.claims_at(self.con, finding["report_id"], claim_ids)
+            paragraph_ids = sorted({c["paragraph"] for c in claims if c["paragraph"] is not None})
+            paragraphs = {p["idx"]: p for p in corpus_store.paragraphs_at(self.con, finding["report_id"], paragraph_ids)}
             layout = report.get("layout") or "unknown"
             hits = {c for c in finding["cells"] if isinstance(c, str)}
             related = _related_cells(finding, claims, layout) - hits
             tables = sorted({ref.split(".", 1)[0] for ref in hits | related} & {"T2", "T3", "T4"}, key=_table_order)
-            cell_rows = self._dicts(
-                "SELECT table_name, key, value, raw, blank, page, bbox FROM cells WHERE report_id = ? "
-                "AND table_name IN (SELECT unnest(?::VARCHAR[]))",
-                [finding["report_id"], tables],
-            )
+            cell_rows = corpus_store.cells_of_tables(self.con, finding["report_id"], tables)
             current = decisions.current(self.con, finding_id)
             past = decisions.history(self.con, finding_id)
         by_table: dict[str, dict[str, dict]] = {t: {} for t in tables}
@@ -302,37 +200,29 @@ class ReviewStore:
     def page_boxes(self, report_id: str, page: int, finding_id: str | None) -> tuple[dict[str, Any] | None, list]:
         """The report row and the boxes to draw on one of its pages."""
         with self.lock:
-            reports = self._dicts("SELECT report_id, path, format, layout FROM reports WHERE report_id = ?", [report_id])
-            if not reports:
+            report = corpus_store.report_row(self.con, report_id)
+            if report is None:
                 return None, []
             hits: set[str] = set()
             related: set[str] = set()
-            if finding_id:
-                rows = self._dicts(
-                    "SELECT family, cells, claims, evidence FROM findings WHERE finding_id = ? AND report_id = ?",
-                    [finding_id, report_id],
-                )
-                if rows:
-                    f = rows[0]
-                    f["cells"], f["claims"] = _json_list(f["cells"]), _json_list(f["claims"])
-                    f["evidence"] = _json_dict(f["evidence"])
-                    hits = {c for c in f["cells"] if isinstance(c, str)}
-                    related = _related_cells(f, [], reports[0].get("layout") or "unknown") - hits
-            cells = self.con.execute(
-                "SELECT table_name || '.' || key, bbox FROM cells WHERE report_id = ? AND page = ? AND bbox IS NOT NULL",
-                [report_id, page],
-            ).fetchall()
+            f = corpus_store.finding_of_report(self.con, finding_id, report_id) if finding_id else None
+            if f is not None:
+                f["cells"], f["claims"] = _json_list(f["cells"]), _json_list(f["claims"])
+                f["evidence"] = _json_dict(f["evidence"])
+                hits = {c for c in f["cells"] if isinstance(c, str)}
+                related = _related_cells(f, [], report.get("layout") or "unknown") - hits
+            cells = corpus_store.page_cell_boxes(self.con, report_id, page)
         boxes = []
         for ref, bbox in cells:
             mark = "hit" if ref in hits else "related" if ref in related else None
             if mark and bbox and len(bbox) == 4:
                 boxes.append((tuple(bbox), mark))
-        return reports[0], boxes
+        return report, boxes
 
     # ---- decisions -------------------------------------------------------
     def decide(self, finding_id: str, status: str, *, reviewer: str, comment: str | None, corrected_value: float | None) -> Decision:
         with self.lock:
-            if self.con.execute("SELECT 1 FROM findings WHERE finding_id = ?", [finding_id]).fetchone() is None:
+            if not corpus_store.finding_exists(self.con, finding_id):
                 raise KeyError(finding_id)
             return decisions.record(
                 self.con, finding_id, status, reviewer=reviewer, comment=comment, corrected_value=corrected_value

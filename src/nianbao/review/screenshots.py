@@ -37,6 +37,7 @@ def take_screenshots(out_dir: Path, samples: Path = REPO / "corpus" / "samples",
     reuse (one is launched when None)."""
     from playwright.sync_api import sync_playwright
 
+    from ..corpus.store import first_finding_id
     from .app import create_app
     from .demo import cached_demo_store
     from .queries import ReviewStore
@@ -47,18 +48,14 @@ def take_screenshots(out_dir: Path, samples: Path = REPO / "corpus" / "samples",
         path = Path(scratch) / "review.duckdb"
         shutil.copyfile(cached_demo_store(samples), path)
         store = ReviewStore.open(path)
+        examples = []
         with store.locked() as con:
-            table_fid, pdf_fid, narrative_fid = (
-                con.execute(
-                    "SELECT f.finding_id FROM findings f JOIN reports r USING (report_id) "
-                    f"WHERE {where} AND r.agency NOT LIKE '%<%' ORDER BY f.finding_id LIMIT 1"
-                ).fetchone()[0]
-                for where in (
-                    "f.family = 't3_result_total' AND r.format = 'html'",
-                    "f.family = 't3_result_total' AND r.format = 'pdf'",
-                    "f.family = 'narrative_vs_table' AND r.format = 'html'",
-                )
-            )
+            for family, report_format in (("t3_result_total", "html"), ("t3_result_total", "pdf"), ("narrative_vs_table", "html")):
+                fid = first_finding_id(con, family=family, report_format=report_format)
+                if fid is None:
+                    raise RuntimeError(f"the demo store has no {family} finding on a {report_format} report to photograph")
+                examples.append(fid)
+        table_fid, pdf_fid, narrative_fid = examples
         # One decided finding, so the queue shows decisions too.
         store.decide(narrative_fid, "needs_discussion", reviewer="张审核", comment="分项合计差1条，待与公开办核实", corrected_value=None)
         app = create_app(store, reviewer="张审核")
