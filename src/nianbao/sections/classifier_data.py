@@ -17,12 +17,13 @@ import hashlib
 import json
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 from ..model import Paragraph
+from .classifier_weak import PART_LABELS
 
 LABELS: tuple[str, ...] = (
     "preamble",
@@ -61,6 +62,7 @@ class LabelledText:
     document: str = ""  # the report it comes from (URL or sample folder); rows keep report order
     part: int | None = None
     subsection: str | None = None
+    rule: str = ""  # weak labels: what in the report's structure gave the label
 
 
 def agency_of_url(url: str) -> str:
@@ -151,17 +153,8 @@ _SUBSECTION_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"总体|概述|基本情况"), "overview"),
 )
 
-# The labels a part's narrative can have (format.md).  ``sections.segment`` numbers parts by
-# their titles, so a legacy report's "四、收费及减免" is part 6 and "六、主要问题" part 5.
-_PART_LABELS: dict[int, tuple[str, ...]] = {
-    0: ("preamble",),
-    1: ("overview", "proactive", "on_request", "management"),
-    2: ("proactive",),
-    3: ("on_request",),
-    4: ("on_request",),
-    5: ("problem", "measure"),
-    6: ("other",),
-}
+# The labels a part's narrative can have (format.md); ``classifier_weak`` reads the format.
+_PART_LABELS = PART_LABELS
 
 
 def subsection_label(heading: str | None) -> str | None:
@@ -212,39 +205,55 @@ def weak_label(paragraph: Paragraph) -> str | None:
     return None
 
 
-def weak_examples(paragraphs: Iterable[Paragraph], agency: str, document: str = "") -> list[LabelledText]:
-    """One example per paragraph whose place in the report gives a label."""
+def weak_examples(paragraphs: Sequence[Paragraph], agency: str, document: str = "") -> list[LabelledText]:
+    """The weak labels of one segmented report (``classifier_weak.harvest``): the paragraph's
+    wording with the heading that gave the label masked, one example per label (a part 五
+    paragraph that turns from problems to measures gives two)."""
+    from .classifier_weak import harvest
+
     out = []
-    for para in paragraphs:
-        label = weak_label(para)
-        if label is not None and para.text.strip():
-            out.append(
-                LabelledText(
-                    text=para.text.strip(),
-                    label=label,
-                    agency=agency,
-                    source="weak",
-                    id=f"{agency}#{para.index}",
-                    document=document or agency,
-                    part=para.part,
-                    subsection=para.subsection,
-                )
+    for weak in harvest(paragraphs):
+        para = paragraphs[weak.index]
+        out.append(
+            LabelledText(
+                text=weak.text,
+                label=weak.label,
+                agency=agency,
+                source="weak",
+                id=f"{document or agency}#{para.index}",
+                document=document or agency,
+                part=para.part,
+                subsection=para.subsection,
+                rule=weak.rule,
             )
+        )
     return out
 
 
 @dataclass
 class SegmentedReport:
     agency: str
-    document: str  # sample folder name, the same key as its gold paragraphs
+    document: str  # the report's folder name, the same key as its gold paragraphs
     paragraphs: list[Paragraph]
+
+
+def report_sources(folder: Path) -> list[Path]:
+    """The report file of every labelled-report folder under ``folder`` (one per folder: the
+    first ``source.*``)."""
+    out = []
+    for report in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
+        sources = sorted(report.glob("source.*"))
+        if sources:
+            out.append(sources[0])
+    return out
 
 
 def segment_reports(report_paths: Sequence[Path]) -> list[SegmentedReport]:
     """Load and segment reports with ``ingest.load`` + ``sections.segment``.
 
-    Returns [] with a warning when those stages are not available.  The agency of a sample
-    report comes from its ``meta.json`` (same key as its gold paragraphs).
+    Returns [] with a warning when those stages are not available; a report that cannot be
+    read is left out with a warning naming it.  The agency comes from the folder's
+    ``meta.json`` (same key as its gold paragraphs).
     """
     try:
         from .. import ingest, sections
@@ -253,16 +262,22 @@ def segment_reports(report_paths: Sequence[Path]) -> list[SegmentedReport]:
     except (ImportError, AttributeError) as exc:
         warnings.warn(f"weak labels skipped: ingest.load / sections.segment not available ({exc})", stacklevel=2)
         return []
+    from ..errors import NianbaoError
+
     out = []
     for path in report_paths:
         agency = _sample_agency(path.with_name("meta.json"), path.parent.name)
-        _parts, paragraphs = segment(load(path))
+        try:
+            _parts, paragraphs = segment(load(path))
+        except NianbaoError as exc:
+            warnings.warn(f"{path}: left out of the weak labels, it cannot be read ({exc})", stacklevel=2)
+            continue
         out.append(SegmentedReport(agency, path.parent.name, paragraphs))
     return out
 
 
 def load_weak_examples(reports: Sequence[SegmentedReport]) -> list[LabelledText]:
-    """Weak labels (``weak_label``) of every segmented paragraph whose place gives one."""
+    """Weak labels (``weak_examples``) of every segmented report."""
     out: list[LabelledText] = []
     for report in reports:
         out.extend(weak_examples(report.paragraphs, report.agency, report.document))
