@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ..model import Paragraph
-from .classifier_weak import PART_LABELS
+from .classifier_weak import PART_LABELS, heading_label
 
 LABELS: tuple[str, ...] = (
     "preamble",
@@ -141,30 +141,14 @@ def _sample_agency(meta_path: Path, folder: str) -> str:
 
 # ---- weak labels from the report's own structure ------------------------------------------
 
-# Heading keywords -> label, first match wins (order matters: "改进" before "问题" because
-# "存在的主要问题及改进情况" is the part title, while subsections split the two).
-_SUBSECTION_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"改进|措施|下一步|今后|努力方向|工作打算|整改"), "measure"),
-    (re.compile(r"问题|不足"), "problem"),
-    (re.compile(r"依申请"), "on_request"),
-    (re.compile(r"主动公开"), "proactive"),
-    (re.compile(r"管理|平台|监督|保障|培训|考核|评议|追究|机制|组织|领导"), "management"),
-    (re.compile(r"收费|处理费|减免|建议|提案"), "other"),
-    (re.compile(r"总体|概述|基本情况"), "overview"),
-)
-
 # The labels a part's narrative can have (format.md); ``classifier_weak`` reads the format.
 _PART_LABELS = PART_LABELS
 
 
 def subsection_label(heading: str | None) -> str | None:
-    """The label a subsection heading announces, e.g. "（一）主动公开情况" -> proactive."""
-    if not heading:
-        return None
-    for pattern, label in _SUBSECTION_RULES:
-        if pattern.search(heading):
-            return label
-    return None
+    """The one label a subsection heading announces ("（一）主动公开情况" -> proactive; a heading
+    naming two, "存在的主要问题及改进情况", announces none): ``classifier_weak.heading_label``."""
+    return heading_label(heading)
 
 
 # A paragraph that opens with its own descriptive subsection title ("（三）政府信息管理情况。…"),

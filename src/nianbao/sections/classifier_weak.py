@@ -44,7 +44,8 @@ _HEADING_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"信息管理|管理|平台|监督|保障|培训|考核|评议|追究|机制|组织|领导|制度|指南|目录|宣传|队伍|学习|督查|督导|载体|网站"
         ),
     ),
-    ("other", re.compile(r"收费|处理费|减免|建议|提案|其他")),
+    # part 六 (2021 layout): fees, 人大建议/政协提案, 政务公开工作要点落实情况, 工作创新情况
+    ("other", re.compile(r"收费|处理费|减免|建议|提案|其他|要点|创新")),
     ("overview", re.compile(r"总体|概述|概况")),
 )
 # Item titles inside a subsection ("4.认真办理依申请公开", "（2）做大做强问政平台") use these words
@@ -271,17 +272,40 @@ class _Place:
 
 def harvest(paragraphs: Sequence[Paragraph]) -> list[WeakLabel]:
     """Weak labels of one segmented report (``sections.segment`` output, in reading order)."""
-    out: list[WeakLabel] = []
-    at = _Place()
-    conflicted: set[int] = set()  # parts where a heading named a label the part does not allow
-    part5 = _Part5()
-    pending: str | None = None  # an item title line waiting for its paragraph
+    walk = _Walk()
     for i, para in enumerate(paragraphs):
+        walk.step(i, para)
+    walk.flush()
+    return walk.out
+
+
+class _Walk:
+    """The reading of one report: where we are, and the labels given so far."""
+
+    def __init__(self) -> None:
+        self.out: list[WeakLabel] = []
+        self.at = _Place()
+        self.conflicted: set[int] = set()  # parts where a heading named a label the part does not allow
+        self.part5 = _Part5()
+        self.pending: tuple[int, str] | None = None  # an item title line waiting for the paragraph it heads
+
+    def flush(self) -> None:
+        """An item title line that heads nothing ("二是…有待进一步提高。" closing its list) is
+        a paragraph of its own."""
+        if self.pending is not None:
+            index, text = self.pending
+            self.pending = None
+            self.emit(index, text)
+
+    def step(self, i: int, para: Paragraph) -> None:
+        at = self.at
         text = para.text.strip()
+        if para.part != at.seg_part or para.subsection != at.subsection:
+            self.flush()
         at.fresh = False
         if para.part != at.seg_part:
-            at = _Place(seg_part=para.part, part=para.part)
-            part5 = _Part5()
+            at = self.at = _Place(seg_part=para.part, part=para.part)
+            self.part5 = _Part5()
         if para.subsection != at.subsection:
             at.subsection, at.item_label, at.fresh = para.subsection, None, True
             bare_part = _BARE_PART.match(para.subsection or "")
@@ -291,7 +315,7 @@ def harvest(paragraphs: Sequence[Paragraph]) -> list[WeakLabel]:
                 at.part = _part_of_title(text) or at.part
                 text = _PART_TITLE[at.part].sub("", text, count=1).lstrip()
                 at.heading, at.bare, at.seen_heading = None, False, False
-                part5 = _Part5()
+                self.part5 = _Part5()
             else:
                 at.heading = None if at.bare else para.subsection
                 at.seen_heading = True
@@ -299,41 +323,45 @@ def harvest(paragraphs: Sequence[Paragraph]) -> list[WeakLabel]:
             # the title split from its numeral ("（一）" + "积极开展信息主动公开工作"), or its tail
             # ("（四）拓展信息" + "公开平台", "（一）主动公开" + "方面。")
             at.heading, at.bare = (at.heading or "") + text, False
-            continue
+            return
         title, body = split_title(text, unnumbered=at.bare and at.fresh)
         if title is not None and (_SUB_NUMBERING.match(text) or at.bare):
+            self.flush()
             at.heading, at.item_label, at.seen_heading = title, None, True
             text, at.bare, at.fresh = body, False, True
         elif re.match(rf"^\s*(?:{_NUMBERING}|[{_NUM}]是)", text):
-            # the next item: its own topic when its title names one, else the subsection's
+            self.flush()  # the next item: the pending title headed nothing
+            # its own topic when its title names one, else the subsection's
             at.item_label = _item_label(title, PART_LABELS.get(at.part)) if title else None
             if at.item_label is not None:
                 text, at.fresh = body, True
-        if at.fresh:
-            pending = None
+        if _ITEM_TITLE_LINE.match(text) and not _SIGNATURE.search(text):
+            self.pending = (i, text)  # joins the paragraph it heads
+            return
+        if self.pending is not None:
+            text = self.pending[1] + text
+            self.pending = None
+        self.emit(i, text)
+
+    def emit(self, i: int, text: str) -> None:
+        at = self.at
         if len(_CJK.findall(text)) < MIN_CJK or _TITLE_ONLY.match(text) or is_table_text(text) or _SIGNATURE.search(text):
-            continue
-        if _ITEM_TITLE_LINE.match(text):
-            pending = text  # joins the paragraph it heads
-            continue
-        if pending is not None:
-            text, pending = pending + text, None
+            return
         if _APPENDIX.search(at.heading or ""):
-            continue
+            return
         allowed = PART_LABELS.get(at.part)
         if allowed is None:
-            continue
+            return
         if at.part == 5:
-            for a, b, label, rule in part5.label_spans(text, at.heading, at.fresh):
+            for a, b, label, rule in self.part5.label_spans(text, at.heading, at.fresh):
                 span = text[a:b].strip()
                 if len(_CJK.findall(span)) >= MIN_CJK:
-                    out.append(WeakLabel(i, span, label, rule))
-            continue
-        label = _label_at(at, allowed, conflicted)
+                    self.out.append(WeakLabel(i, span, label, rule))
+            return
+        label = _label_at(at, allowed, self.conflicted)
         if label is not None:
-            out.append(WeakLabel(i, text, *label))
+            self.out.append(WeakLabel(i, text, *label))
             at.overview_given |= label[0] == "overview"
-    return out
 
 
 def _label_at(at: _Place, allowed: tuple[str, ...], conflicted: set[int]) -> tuple[str, str] | None:

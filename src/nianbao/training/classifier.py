@@ -79,9 +79,10 @@ ORDER_WEIGHT = 1.0
 RETURN_FROM_PART5 = 0.01
 _PART5_LABELS = ("problem", "measure")
 _PART1_LABELS = ("preamble", "overview", "proactive", "on_request", "management")
-# Read a paragraph's own opening title ("（三）政府信息管理情况。") like a subsection heading
-# (off: no gain in cross-validation on the training agencies; kept for experiments).
-USE_INLINE_HEADINGS = False
+# Read a paragraph's own descriptive opening title ("（五）监督保障情况。…") like a subsection
+# heading, in a report and alone.  Alone it is the only place the paragraph states: isolated
+# agency CV 0.842 -> 0.852 (in report order unchanged, 0.935).
+USE_INLINE_HEADINGS = True
 # Decide problem vs measure in part 五 with a dedicated two-label model.
 USE_PROBLEM_MEASURE_MODEL = True
 

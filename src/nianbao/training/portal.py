@@ -41,7 +41,21 @@ def from_portal(document: str, agency: str) -> bool:
 
 
 def portal_holdout(data: TrainingData, *, kind: str = "logreg", heldout_dir: Path | None = None) -> dict[str, Any]:
-    """Fit without any 莆田 report and score the portal's reports (see the module docstring)."""
+    """Fit without any 莆田 report and score the portal's reports (see the module docstring).
+
+    ValueError when ``heldout_dir`` holds an agency the training data has (the split would leak).
+    """
+    held: list[SegmentedReport] | None = None
+    if heldout_dir is not None:
+        if not Path(heldout_dir).is_dir():
+            raise ValueError(f"{heldout_dir} is not a folder of held-out reports")
+        held = segment_reports(report_sources(Path(heldout_dir)))
+        overlap = {ex.agency for ex in data.examples} & {r.agency for r in held}
+        if overlap:
+            raise ValueError(
+                f"{heldout_dir} shares agencies with the training data ({', '.join(sorted(overlap))}): "
+                "the held-out split must hold other agencies"
+            )
     train_set = [ex for ex in data.examples if not from_portal(ex.document, ex.agency)]
     model = fit(train_set, kind).export()
     dev = [r for r in data.reports if from_portal(r.document, r.agency)]
@@ -49,15 +63,7 @@ def portal_holdout(data: TrainingData, *, kind: str = "logreg", heldout_dir: Pat
         "portal_train": {"n": len(train_set), "agencies": len({ex.agency for ex in train_set})},
         "portal_dev": evaluate_weak_reports(model, dev, keep_errors=True),
     }
-    if heldout_dir is not None and Path(heldout_dir).is_dir():
-        held = segment_reports(report_sources(Path(heldout_dir)))
-        trained_agencies = {ex.agency for ex in data.examples}
-        overlap = trained_agencies & {r.agency for r in held}
-        if overlap:
-            raise ValueError(
-                f"{heldout_dir} shares agencies with the training data ({', '.join(sorted(overlap))}): "
-                "the held-out split must hold other agencies"
-            )
+    if held is not None:
         out["portal_heldout"] = {
             "reports": len(held),
             "weak": evaluate_weak_reports(model, held, keep_errors=False),
