@@ -12,7 +12,8 @@ nor skops is imported here.  The model ships inside the package (``nianbao/model
 
 On a segmented report the paragraph's place (part number, subsection heading) is a prior on top
 of the text model, and a label order model (Viterbi over the report's paragraphs) settles
-ambiguous ones; bare text (``nianbao classify``) uses the text model alone.  See
+ambiguous ones; bare text (``nianbao classify``) uses the text model alone, and the descriptive
+title a paragraph may open with ("（五）监督保障情况。").  See
 nianbao/models/MODEL_CARD.md for data and held-out scores.
 
 Entry points:

@@ -6,7 +6,8 @@ Three sources, all real report text:
 - ``corpus/samples/*/gold.json`` "paragraphs": hand labels of the sample reports (agency from
   ``meta.json``);
 - weak labels: the reports' own headings (a paragraph under "存在的主要问题" is a problem …),
-  derived from ``Paragraph.part`` / ``Paragraph.subsection`` of ``sections.segment``.
+  read by ``classifier_weak.harvest`` off ``sections.segment``'s paragraphs, heading masked, from
+  every report folder given (``corpus/samples``, ``corpus/putian``).
 
 Every example carries its agency so that the held-out split never puts one agency on both sides.
 """
