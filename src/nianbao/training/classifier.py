@@ -404,7 +404,8 @@ def train(
     and alone.  With ``weak``, ``portal_dev`` is added: a model fitted without any 莆田 report
     labels the development reports of that portal (their weak labels).  ``heldout_dir`` adds
     ``portal_heldout``: the same model on the portal's held-out split (weak labels and hand
-    labels; scores only, no paragraph is kept in the report).
+    labels; scores only, no paragraph is kept in the report), and ``heldout_shipped``: the
+    shipped model (fitted with the portal's development reports) on that split.
     """
     from . import card
     from .evaluate import evaluate_examples
@@ -436,7 +437,13 @@ def train(
         from .portal import portal_holdout
 
         report["weak_agreement"] = weak_label_agreement(data.reports, samples_dir)
+        report["weak_reports"] = len(data.reports)
+        report["weak_agencies"] = len({r.agency for r in data.reports})
         report.update(portal_holdout(data, kind=kind, heldout_dir=heldout_dir))
+    if heldout_dir is not None:
+        from .portal import score_heldout
+
+        report["heldout_shipped"] = score_heldout(model, Path(heldout_dir))
     report["speed"] = _time_labelling(model, test_set)
     model.info = _without_errors(report)
     if save_dir is not None:

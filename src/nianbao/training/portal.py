@@ -9,6 +9,9 @@ and weak labels), then labels
   and on its hand-labelled gold paragraphs (``gold.json``).  Test data only: no example of it is
   ever fitted, and only the scores are kept (no paragraph text, no error list).
 
+``score_heldout`` scores any model on that split the same way (``nianbao train`` also scores the
+shipped model, which was fitted with the portal's development reports, on it).
+
 Both uses are scored: *in report* (``label_paragraphs`` on the whole segmented report, as
 ``nianbao check`` does) and *isolated* (each paragraph alone, as ``nianbao classify`` does).  On
 weak labels the in-report run hides the subsection headings and the inline titles the weak labels
@@ -64,12 +67,19 @@ def portal_holdout(data: TrainingData, *, kind: str = "logreg", heldout_dir: Pat
         "portal_dev": evaluate_weak_reports(model, dev, keep_errors=True),
     }
     if held is not None:
-        out["portal_heldout"] = {
-            "reports": len(held),
-            "weak": evaluate_weak_reports(model, held, keep_errors=False),
-            "gold": evaluate_gold_reports(model, Path(heldout_dir), held),
-        }
+        out["portal_heldout"] = score_heldout(model, Path(heldout_dir), held)
     return out
+
+
+def score_heldout(model: Labeller, heldout_dir: Path, reports: Sequence[SegmentedReport] | None = None) -> dict[str, Any]:
+    """Scores of ``model`` on a held-out split: its weak labels and its hand labels, in report
+    order and isolated; no paragraph or error is kept."""
+    held = list(reports) if reports is not None else segment_reports(report_sources(heldout_dir))
+    return {
+        "reports": len(held),
+        "weak": evaluate_weak_reports(model, held, keep_errors=False),
+        "gold": evaluate_gold_reports(model, heldout_dir, held),
+    }
 
 
 def _masked_report(report: SegmentedReport) -> tuple[list[Paragraph], dict[int, str]]:
@@ -147,4 +157,4 @@ def evaluate_gold_reports(model: Labeller, folder: Path, reports: Sequence[Segme
     return {"in_report": result_in, "isolated": score(gold_labels, isolated), "labels_present": labels}
 
 
-__all__ = ["portal_holdout", "evaluate_weak_reports", "evaluate_gold_reports", "from_portal"]
+__all__ = ["portal_holdout", "score_heldout", "evaluate_weak_reports", "evaluate_gold_reports", "from_portal"]
