@@ -34,7 +34,8 @@ MODEL_FILES = (clf.MODEL_FILENAME, clf.ARRAYS_FILENAME, clf.METRICS_FILENAME)
 
 def _reports() -> list[list[Paragraph]]:
     """Every real paragraph of the development side, grouped as the pipeline gets them."""
-    from nianbao.sections.classifier_data import load_labels_jsonl, report_sources, segment_reports
+    from nianbao.sections.classifier_data import load_labels_jsonl, report_sources
+    from nianbao.training.reports import segment_reports
 
     folders = [training.DEFAULT_SAMPLES_DIR, *training.DEFAULT_REPORT_DIRS]
     with warnings.catch_warnings():

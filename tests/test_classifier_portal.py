@@ -12,7 +12,8 @@ import pytest
 
 from nianbao import training
 from nianbao.sections import classifier as clf
-from nianbao.sections.classifier_data import report_sources, segment_reports
+from nianbao.sections.classifier_data import report_sources
+from nianbao.training.reports import segment_reports
 from nianbao.training.portal import evaluate_gold_reports, evaluate_weak_reports, from_portal, portal_holdout
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,10 @@ def data() -> training.TrainingData:
     return training.load_training_data()
 
 
+def _fit(examples):
+    return training.fit(examples).export()
+
+
 def test_from_portal_by_folder_or_agency():
     assert from_portal("putian-ptcg-2024", "莆田市城市管理局")
     assert from_portal("some-folder", "莆田市科学技术局")
@@ -33,7 +38,7 @@ def test_from_portal_by_folder_or_agency():
 
 
 def test_the_portal_model_never_sees_a_putian_report(data):
-    out = portal_holdout(data)
+    out = portal_holdout(data, _fit)
     putian = [ex for ex in data.examples if ex.document.startswith("putian-")]
     assert putian, "corpus/putian gives weak labels"
     assert out["portal_train"]["n"] == len(data.examples) - len(putian)
@@ -48,9 +53,9 @@ def test_the_portal_model_never_sees_a_putian_report(data):
 def test_a_held_out_folder_sharing_an_agency_with_training_is_refused(data, tmp_path):
     shutil.copytree(PUTIAN / "putian-ptcg-2024", tmp_path / "putian-ptcg-2024")
     with pytest.raises(ValueError, match="shares agencies"):
-        portal_holdout(data, heldout_dir=tmp_path)
+        portal_holdout(data, _fit, heldout_dir=tmp_path)
     with pytest.raises(ValueError, match="not a folder"):
-        portal_holdout(data, heldout_dir=tmp_path / "nope")
+        portal_holdout(data, _fit, heldout_dir=tmp_path / "nope")
 
 
 def test_gold_paragraphs_are_scored_in_their_report_and_alone(tmp_path):

@@ -150,7 +150,8 @@ def test_heading_label(heading, allowed, expected):
 def test_weak_labels_agree_with_the_samples_gold():
     """On the sample reports, a weak label and the hand label of the same text agree."""
     from nianbao import training
-    from nianbao.sections.classifier_data import report_sources, segment_reports
+    from nianbao.sections.classifier_data import report_sources
+    from nianbao.training.reports import segment_reports
 
     reports = segment_reports(report_sources(training.DEFAULT_SAMPLES_DIR))
     agreement = training.weak_label_agreement(reports)

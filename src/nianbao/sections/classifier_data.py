@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +112,7 @@ def load_gold_paragraphs(samples_dir: Path) -> list[LabelledText]:
     for gold_path in sorted(samples_dir.glob("*/gold.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         meta_path = gold_path.with_name("meta.json")
-        agency = _sample_agency(meta_path, gold_path.parent.name)
+        agency = report_agency(meta_path, gold_path.parent.name)
         for i, para in enumerate(gold.get("paragraphs", [])):
             text = para["text"].strip()
             if text and text not in seen:
@@ -128,8 +127,10 @@ def load_gold_paragraphs(samples_dir: Path) -> list[LabelledText]:
     return list(seen.values())
 
 
-def _sample_agency(meta_path: Path, folder: str) -> str:
-    """One key per agency: the pingtan reports (whatever their 汇总 wording) are one agency."""
+def report_agency(meta_path: Path, folder: str) -> str:
+    """The agency key of a report folder (its ``meta.json`` agency; the folder name without one).
+
+    One key per agency: the pingtan reports (whatever their 汇总 wording) are one agency."""
     name = folder.split("-")[0]
     if meta_path.exists():
         agency = json.loads(meta_path.read_text(encoding="utf-8")).get("agency", "")
@@ -217,9 +218,20 @@ def weak_examples(paragraphs: Sequence[Paragraph], agency: str, document: str = 
 
 @dataclass
 class SegmentedReport:
+    """A report as ``sections.segment`` gives it (``nianbao.training.reports.segment_reports``)."""
+
     agency: str
     document: str  # the report's folder name, the same key as its gold paragraphs
     paragraphs: list[Paragraph]
+
+
+@dataclass
+class TrainingData:
+    """Everything the classifier may learn from, with the segmented reports the weak labels came
+    from (the evaluations label them again, report by report)."""
+
+    examples: list[LabelledText]
+    reports: list[SegmentedReport]
 
 
 def report_sources(folder: Path) -> list[Path]:
@@ -230,34 +242,6 @@ def report_sources(folder: Path) -> list[Path]:
         sources = sorted(report.glob("source.*"))
         if sources:
             out.append(sources[0])
-    return out
-
-
-def segment_reports(report_paths: Sequence[Path]) -> list[SegmentedReport]:
-    """Load and segment reports with ``ingest.load`` + ``sections.segment``.
-
-    Returns [] with a warning when those stages are not available; a report that cannot be
-    read is left out with a warning naming it.  The agency comes from the folder's
-    ``meta.json`` (same key as its gold paragraphs).
-    """
-    try:
-        from .. import ingest, sections
-
-        load, segment = ingest.load, sections.segment
-    except (ImportError, AttributeError) as exc:
-        warnings.warn(f"weak labels skipped: ingest.load / sections.segment not available ({exc})", stacklevel=2)
-        return []
-    from ..errors import NianbaoError
-
-    out = []
-    for path in report_paths:
-        agency = _sample_agency(path.with_name("meta.json"), path.parent.name)
-        try:
-            _parts, paragraphs = segment(load(path))
-        except NianbaoError as exc:
-            warnings.warn(f"{path}: left out of the weak labels, it cannot be read ({exc})", stacklevel=2)
-            continue
-        out.append(SegmentedReport(agency, path.parent.name, paragraphs))
     return out
 
 

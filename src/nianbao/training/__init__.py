@@ -19,7 +19,6 @@ from .classifier import (
     ORDER_WEIGHT,
     WEAK_WEIGHT,
     SklearnClassifier,
-    TrainingData,
     agency_cross_validation,
     build_classifier,
     build_pipeline,
@@ -32,6 +31,7 @@ from .classifier import (
     train,
     weak_label_agreement,
 )
+from ..sections.classifier_data import TrainingData
 from .evaluate import evaluate_examples, evaluate_labels, predict_labels, score
 
 __all__ = [

@@ -34,6 +34,7 @@ from ..sections.classifier_data import (
     LABELS,
     LabelledText,
     SegmentedReport,
+    TrainingData,
     attach_context,
     is_test_agency,
     load_gold_paragraphs,
@@ -41,9 +42,9 @@ from ..sections.classifier_data import (
     load_weak_examples,
     merge_examples,
     report_sources,
-    segment_reports,
 )
 from ..sections.classifier_weak import PART_LABELS
+from .reports import segment_reports
 
 MODEL_VERSION = "2.0.0"
 
@@ -327,15 +328,6 @@ def _drop_stop_words(pipeline: Any) -> None:
 # ---- training data and the training run --------------------------------------------------------
 
 
-@dataclass
-class TrainingData:
-    """Everything the classifier may learn from, with the segmented reports the weak labels came
-    from (the evaluations label them again, report by report)."""
-
-    examples: list[LabelledText]
-    reports: list[SegmentedReport]
-
-
 def load_training_data(
     labels_path: Path = DEFAULT_LABELS_PATH,
     samples_dir: Path = DEFAULT_SAMPLES_DIR,
@@ -436,10 +428,13 @@ def train(
     if weak:
         from .portal import portal_holdout
 
+        def fit_exported(examples: Sequence[LabelledText]) -> ParagraphClassifier:
+            return fit(examples, kind).export()
+
         report["weak_agreement"] = weak_label_agreement(data.reports, samples_dir)
         report["weak_reports"] = len(data.reports)
         report["weak_agencies"] = len({r.agency for r in data.reports})
-        report.update(portal_holdout(data, kind=kind, heldout_dir=heldout_dir))
+        report.update(portal_holdout(data, fit_exported, heldout_dir=heldout_dir))
     if heldout_dir is not None:
         from .portal import score_heldout
 

@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..model import Paragraph
 from ..sections.classifier import Labeller
-from ..sections.classifier_data import SegmentedReport, report_sources, segment_reports
+from ..sections.classifier_data import LabelledText, SegmentedReport, TrainingData, report_sources
 from ..sections.classifier_weak import harvest
-from .classifier import TrainingData, fit
 from .evaluate import score
+from .reports import segment_reports
 
 PORTAL_PREFIX = "putian-"  # the folder names of the 莆田 portal's reports (corpus/putian, corpus/heldout)
 PORTAL_NAME = "莆田"
@@ -43,8 +43,11 @@ def from_portal(document: str, agency: str) -> bool:
     return document.startswith(PORTAL_PREFIX) or agency.startswith(PORTAL_NAME)
 
 
-def portal_holdout(data: TrainingData, *, kind: str = "logreg", heldout_dir: Path | None = None) -> dict[str, Any]:
-    """Fit without any 莆田 report and score the portal's reports (see the module docstring).
+def portal_holdout(
+    data: TrainingData, fit: Callable[[Sequence[LabelledText]], Labeller], *, heldout_dir: Path | None = None
+) -> dict[str, Any]:
+    """Fit (``fit(examples)``, e.g. ``training.fit(examples).export()``) without any 莆田 report and
+    score the portal's reports (see the module docstring).
 
     ValueError when ``heldout_dir`` holds an agency the training data has (the split would leak).
     """
@@ -60,7 +63,7 @@ def portal_holdout(data: TrainingData, *, kind: str = "logreg", heldout_dir: Pat
                 "the held-out split must hold other agencies"
             )
     train_set = [ex for ex in data.examples if not from_portal(ex.document, ex.agency)]
-    model = fit(train_set, kind).export()
+    model = fit(train_set)
     dev = [r for r in data.reports if from_portal(r.document, r.agency)]
     out: dict[str, Any] = {
         "portal_train": {"n": len(train_set), "agencies": len({ex.agency for ex in train_set})},
