@@ -325,8 +325,9 @@ Held-out agencies ({len(report['test']['agencies'])}): {', '.join(report['test']
 
 **Speed**: {speed.get('ms_per_paragraph', float('nan')):.3f} ms per paragraph ({speed.get('paragraphs', 0)} held-out
 paragraphs labelled report by report at training time, load average {speed.get('load', float('nan')):.1f} on
-{os.cpu_count()} cores). `benchmarks/classifier.py` measures every real paragraph the same way, against the
-previous model side by side.
+{os.cpu_count()} cores). `benchmarks/classifier.py --baseline-rev REV` measures every real paragraph of the
+development side the same way, this model and the one at git revision REV side by side (runs interleaved), with
+their sizes: the trade of a model trained on more text.
 
 {cv_section}{portal_section}{dev_section}## How the choices were made (and where held-out data was looked at)
 
