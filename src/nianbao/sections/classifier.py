@@ -12,7 +12,8 @@ nor skops is imported here.  The model ships inside the package (``nianbao/model
 
 On a segmented report the paragraph's place (part number, subsection heading) is a prior on top
 of the text model, and a label order model (Viterbi over the report's paragraphs) settles
-ambiguous ones; bare text (``nianbao classify``) uses the text model alone.  See
+ambiguous ones; bare text (``nianbao classify``) uses the text model alone, and the descriptive
+title a paragraph may open with ("（五）监督保障情况。").  See
 nianbao/models/MODEL_CARD.md for data and held-out scores.
 
 Entry points:
@@ -233,7 +234,22 @@ class Labeller:
     def predict(self, texts: Sequence[str], *, in_order: bool = False) -> list[tuple[str, float]]:
         """(label, probability) per text; ``in_order``: the texts are one report's paragraphs in
         reading order, so the label order model is applied too."""
-        return self.decide(self.predict_proba(texts), in_order=in_order)
+        return self.decide(self.text_probabilities(texts), in_order=in_order)
+
+    def text_probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """P(label) of texts without their report: the text model, and (``inline_headings``) the
+        descriptive title a paragraph opens with when it names one label ("（五）监督保障情况。…"
+        -> management), which keeps ``subsection_floor`` for the other labels, as a subsection
+        heading does in a report."""
+        probs = self.predict_proba(texts)
+        if not self.settings.get("inline_headings", False):
+            return probs
+        for row, text in enumerate(texts):
+            label = subsection_label(inline_heading(text))
+            if label is not None:
+                probs[row] *= _prior_for((label,), self.settings["subsection_floor"])
+                probs[row] /= probs[row].sum()
+        return probs
 
     def decide(self, probs: np.ndarray, *, in_order: bool) -> list[tuple[str, float]]:
         if in_order and self.transitions is not None and len(probs):

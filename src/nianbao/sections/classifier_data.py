@@ -6,7 +6,8 @@ Three sources, all real report text:
 - ``corpus/samples/*/gold.json`` "paragraphs": hand labels of the sample reports (agency from
   ``meta.json``);
 - weak labels: the reports' own headings (a paragraph under "存在的主要问题" is a problem …),
-  derived from ``Paragraph.part`` / ``Paragraph.subsection`` of ``sections.segment``.
+  read by ``classifier_weak.harvest`` off ``sections.segment``'s paragraphs, heading masked, from
+  every report folder given (``corpus/samples``, ``corpus/putian``).
 
 Every example carries its agency so that the held-out split never puts one agency on both sides.
 """
@@ -16,13 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
 from ..model import Paragraph
+from .classifier_weak import PART_LABELS, heading_label
 
 LABELS: tuple[str, ...] = (
     "preamble",
@@ -61,6 +62,7 @@ class LabelledText:
     document: str = ""  # the report it comes from (URL or sample folder); rows keep report order
     part: int | None = None
     subsection: str | None = None
+    rule: str = ""  # weak labels: what in the report's structure gave the label
 
 
 def agency_of_url(url: str) -> str:
@@ -110,7 +112,7 @@ def load_gold_paragraphs(samples_dir: Path) -> list[LabelledText]:
     for gold_path in sorted(samples_dir.glob("*/gold.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         meta_path = gold_path.with_name("meta.json")
-        agency = _sample_agency(meta_path, gold_path.parent.name)
+        agency = report_agency(meta_path, gold_path.parent.name)
         for i, para in enumerate(gold.get("paragraphs", [])):
             text = para["text"].strip()
             if text and text not in seen:
@@ -125,8 +127,10 @@ def load_gold_paragraphs(samples_dir: Path) -> list[LabelledText]:
     return list(seen.values())
 
 
-def _sample_agency(meta_path: Path, folder: str) -> str:
-    """One key per agency: the pingtan reports (whatever their 汇总 wording) are one agency."""
+def report_agency(meta_path: Path, folder: str) -> str:
+    """The agency key of a report folder (its ``meta.json`` agency; the folder name without one).
+
+    One key per agency: the pingtan reports (whatever their 汇总 wording) are one agency."""
     name = folder.split("-")[0]
     if meta_path.exists():
         agency = json.loads(meta_path.read_text(encoding="utf-8")).get("agency", "")
@@ -139,39 +143,14 @@ def _sample_agency(meta_path: Path, folder: str) -> str:
 
 # ---- weak labels from the report's own structure ------------------------------------------
 
-# Heading keywords -> label, first match wins (order matters: "改进" before "问题" because
-# "存在的主要问题及改进情况" is the part title, while subsections split the two).
-_SUBSECTION_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"改进|措施|下一步|今后|努力方向|工作打算|整改"), "measure"),
-    (re.compile(r"问题|不足"), "problem"),
-    (re.compile(r"依申请"), "on_request"),
-    (re.compile(r"主动公开"), "proactive"),
-    (re.compile(r"管理|平台|监督|保障|培训|考核|评议|追究|机制|组织|领导"), "management"),
-    (re.compile(r"收费|处理费|减免|建议|提案"), "other"),
-    (re.compile(r"总体|概述|基本情况"), "overview"),
-)
-
-# The labels a part's narrative can have (format.md).  ``sections.segment`` numbers parts by
-# their titles, so a legacy report's "四、收费及减免" is part 6 and "六、主要问题" part 5.
-_PART_LABELS: dict[int, tuple[str, ...]] = {
-    0: ("preamble",),
-    1: ("overview", "proactive", "on_request", "management"),
-    2: ("proactive",),
-    3: ("on_request",),
-    4: ("on_request",),
-    5: ("problem", "measure"),
-    6: ("other",),
-}
+# The labels a part's narrative can have (format.md); ``classifier_weak`` reads the format.
+_PART_LABELS = PART_LABELS
 
 
 def subsection_label(heading: str | None) -> str | None:
-    """The label a subsection heading announces, e.g. "（一）主动公开情况" -> proactive."""
-    if not heading:
-        return None
-    for pattern, label in _SUBSECTION_RULES:
-        if pattern.search(heading):
-            return label
-    return None
+    """The one label a subsection heading announces ("（一）主动公开情况" -> proactive; a heading
+    naming two, "存在的主要问题及改进情况", announces none): ``classifier_weak.heading_label``."""
+    return heading_label(heading)
 
 
 # A paragraph that opens with its own descriptive subsection title ("（三）政府信息管理情况。…"),
@@ -212,57 +191,62 @@ def weak_label(paragraph: Paragraph) -> str | None:
     return None
 
 
-def weak_examples(paragraphs: Iterable[Paragraph], agency: str, document: str = "") -> list[LabelledText]:
-    """One example per paragraph whose place in the report gives a label."""
+def weak_examples(paragraphs: Sequence[Paragraph], agency: str, document: str = "") -> list[LabelledText]:
+    """The weak labels of one segmented report (``classifier_weak.harvest``): the paragraph's
+    wording with the heading that gave the label masked, one example per label (a part 五
+    paragraph that turns from problems to measures gives two)."""
+    from .classifier_weak import harvest
+
     out = []
-    for para in paragraphs:
-        label = weak_label(para)
-        if label is not None and para.text.strip():
-            out.append(
-                LabelledText(
-                    text=para.text.strip(),
-                    label=label,
-                    agency=agency,
-                    source="weak",
-                    id=f"{agency}#{para.index}",
-                    document=document or agency,
-                    part=para.part,
-                    subsection=para.subsection,
-                )
+    for weak in harvest(paragraphs):
+        para = paragraphs[weak.index]
+        out.append(
+            LabelledText(
+                text=weak.text,
+                label=weak.label,
+                agency=agency,
+                source="weak",
+                id=f"{document or agency}#{para.index}",
+                document=document or agency,
+                part=para.part,
+                subsection=para.subsection,
+                rule=weak.rule,
             )
+        )
     return out
 
 
 @dataclass
 class SegmentedReport:
+    """A report as ``sections.segment`` gives it (``nianbao.training.reports.segment_reports``)."""
+
     agency: str
-    document: str  # sample folder name, the same key as its gold paragraphs
+    document: str  # the report's folder name, the same key as its gold paragraphs
     paragraphs: list[Paragraph]
 
 
-def segment_reports(report_paths: Sequence[Path]) -> list[SegmentedReport]:
-    """Load and segment reports with ``ingest.load`` + ``sections.segment``.
+@dataclass
+class TrainingData:
+    """Everything the classifier may learn from, with the segmented reports the weak labels came
+    from (the evaluations label them again, report by report)."""
 
-    Returns [] with a warning when those stages are not available.  The agency of a sample
-    report comes from its ``meta.json`` (same key as its gold paragraphs).
-    """
-    try:
-        from .. import ingest, sections
+    examples: list[LabelledText]
+    reports: list[SegmentedReport]
 
-        load, segment = ingest.load, sections.segment
-    except (ImportError, AttributeError) as exc:
-        warnings.warn(f"weak labels skipped: ingest.load / sections.segment not available ({exc})", stacklevel=2)
-        return []
+
+def report_sources(folder: Path) -> list[Path]:
+    """The report file of every labelled-report folder under ``folder`` (one per folder: the
+    first ``source.*``)."""
     out = []
-    for path in report_paths:
-        agency = _sample_agency(path.with_name("meta.json"), path.parent.name)
-        _parts, paragraphs = segment(load(path))
-        out.append(SegmentedReport(agency, path.parent.name, paragraphs))
+    for report in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
+        sources = sorted(report.glob("source.*"))
+        if sources:
+            out.append(sources[0])
     return out
 
 
 def load_weak_examples(reports: Sequence[SegmentedReport]) -> list[LabelledText]:
-    """Weak labels (``weak_label``) of every segmented paragraph whose place gives one."""
+    """Weak labels (``weak_examples``) of every segmented report."""
     out: list[LabelledText] = []
     for report in reports:
         out.extend(weak_examples(report.paragraphs, report.agency, report.document))

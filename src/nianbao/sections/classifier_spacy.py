@@ -46,7 +46,7 @@ class ParagraphCategorizer:
             yield from self._label(batch)
 
     def _label(self, docs: list[Doc]) -> list[Doc]:
-        probs = self.model.predict_proba([doc.text for doc in docs])
+        probs = self.model.text_probabilities([doc.text for doc in docs])
         for doc, row in zip(docs, probs):
             doc.cats = {label: float(p) for label, p in zip(LABELS, row)}
         return docs
