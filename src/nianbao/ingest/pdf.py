@@ -1,9 +1,10 @@
 """Born-digital PDF reports -> Document (format "pdf").
 
-The text layer comes from pdfium for every page (fast); camelot runs only on
-the pages whose text shows the standard tables (see pdf_tables).  Blocks come
-out in reading order with page and bounding box; running headers, footers and
-page numbers are dropped; radical code points are repaired (charfix).
+The text layer comes from pdfium for every page (fast); the pages whose text
+shows the standard tables also give their ruling lines (their vector paths,
+pdf_rules) to the table readers (pdf_tables).  Blocks come out in reading order
+with page and bounding box; running headers, footers and page numbers are
+dropped; radical code points are repaired (charfix).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from ..errors import IngestError
 from ..model import Block, Document, Message, Provenance
 from .pdf_ocr import OcrOptions, is_image_only, read_scanned_pages
 from .pdf_raw import RawTable
+from .pdf_rules import page_rules
 from .pdf_tables import adopt_orphan_rows, join_continued, read_tables, table_pages, table_text, to_grid
 from .pdf_text import (
+    RULED_PATHS,
     Line,
     Margins,
     PageText,
@@ -80,11 +83,10 @@ def _read_pages(pdf: pdfium.PdfDocument, doc: Document) -> list[PageText]:
 def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], ocr: OcrOptions, doc: Document) -> None:
     """OCR the image-only pages; without the OCR engine a scan is an error (nothing readable
     at all) or a warning naming the pages, never a silent pass."""
-    from .ocr import OcrUnavailable
-
     scanned = [p.number for p in pages if is_image_only(p)]
     if not scanned:
         return
+    from .ocr import OcrUnavailable  # numpy and the engine: only for a PDF that has scans
     reason = "OCR is switched off"
     if ocr.enabled:
         try:
@@ -168,22 +170,22 @@ def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document
         producer = _producer(pdf)
         if producer:
             doc.meta["producer"] = producer
+        _warn_unreadable(pages, doc)
+        raw_lines = remove_running_lines([page_lines(p) for p in pages], [p.height for p in pages])
+        _drop_running_chars(pages, raw_lines)
+        candidates = table_pages(pages, raw_lines)
+        _read_rules(pdf, pages, candidates, doc)
     finally:
         pdf.close()
-    _warn_unreadable(pages, doc)
 
-    raw_lines = remove_running_lines([page_lines(p) for p in pages], [p.height for p in pages])
-    _drop_running_chars(pages, raw_lines)
     margins = body_margins([ln for lines_of_page in raw_lines for ln in lines_of_page])
-    candidates = table_pages(pages, raw_lines)
     doc.meta["table_pages"] = candidates
     tables: list[RawTable] = []
     if candidates:
-        source: Path | bytes = path if path.is_file() else data
         try:
-            tables = read_tables(source, pages, candidates, margins.right - margins.left)
-        except Exception as exc:  # camelot/pdfminer failure: keep the text, say the tables are missing
-            log.debug("camelot failed on %s", path, exc_info=True)
+            tables = read_tables(pages, candidates, margins.right - margins.left)
+        except Exception as exc:  # noqa: BLE001 - odd geometry in one table must not lose the report's text
+            log.debug("table reading failed on %s", path, exc_info=True)
             doc.warn(
                 "pdf-tables-unreadable",
                 f"the tables on page(s) {_page_ranges(candidates)} could not be read ({type(exc).__name__}: {exc}); "
@@ -203,6 +205,22 @@ def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document
     tables = join_continued(tables, lines_by_page)
     _assemble(doc, pages, lines, tables, margins)
     return doc
+
+
+def _read_rules(pdf: pdfium.PdfDocument, pages: list[PageText], numbers: list[int], doc: Document) -> None:
+    """The ruling lines of the born-digital table pages, from their vector paths (a scan's
+    rules came from its image)."""
+    for page in pages:
+        if page.number not in numbers or page.ocr or page.n_paths < RULED_PATHS:
+            continue
+        try:
+            pdf_page = pdf[page.number - 1]
+        except pdfium.PdfiumError as exc:
+            doc.warn("pdf-page-damaged", f"the drawing of page {page.number} could not be read ({exc}); "
+                     "its table is read without its rules", page=page.number)
+            continue
+        page.h_rules, page.v_rules = page_rules(pdf_page, page.height, page.chars)
+        pdf_page.close()
 
 
 def _absorb_spilled_cells(tables: list[RawTable], raw_lines: list[list[Line]], pages: list[PageText]) -> None:

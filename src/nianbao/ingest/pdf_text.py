@@ -85,8 +85,9 @@ class PageText:
     n_images: int = 0
     n_paths: int = 0
     ocr: bool = False  # the characters were read from the page image
-    h_rules: list[tuple[float, float, float]] = field(default_factory=list)  # OCR pages: (x0, x1, y) ruling lines
-    v_rules: list[tuple[float, float, float]] = field(default_factory=list)  # OCR pages: (top, bottom, x)
+    # Ruling lines of a table page: from the vector paths (pdf_rules) or a scan's image (ocr).
+    h_rules: list[tuple[float, float, float]] = field(default_factory=list)  # (x0, x1, y)
+    v_rules: list[tuple[float, float, float]] = field(default_factory=list)  # (top, bottom, x)
 
     @property
     def text(self) -> str:
