@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,88 @@ def test_table_cells_carry_page_and_box(sample_pdf):
         for row in block.rows:
             for cell in row:
                 assert cell.prov.page and cell.prov.bbox and cell.prov.table == index
+
+
+# ---------------------------------------------------------------- rules from the PDF's own drawing
+def test_real_wps_pdf_tables_read_from_its_vector_rules_without_camelot(monkeypatch, sample_pdf):
+    """The published WPS PDF (stroked rules) and a report printed by Chromium (every cell
+    border a thin filled rectangle) and by LibreOffice (stroked lines, underlined text):
+    every gold cell, with camelot unimportable."""
+    monkeypatch.setitem(sys.modules, "camelot", None)  # `import camelot` now raises ImportError
+    name = "huaian-hongze-2023-pdf"
+    pdfs = [(SAMPLES / name / "source.pdf", name)]
+    pdfs += [(sample_pdf(n, maker), n) for n, maker in (("pingtan-2021-html", "chromium"), ("pingtan-2019-html", "libreoffice"))
+             if maker in available_makers()]
+    for pdf, sample in pdfs:
+        doc = _load(pdf)
+        assert not [m for m in doc.messages if m.code == "pdf-tables-unreadable"], doc.messages
+        truth = json.loads((SAMPLES / sample / "gold.json").read_text(encoding="utf-8"))["tables"]
+        score = score_document(doc, truth)
+        assert score.wrong == [] and score.correct == score.total, f"{pdf.name}: {score}"
+
+
+def test_rules_from_every_way_a_pdf_draws_them(tmp_path):
+    """Stroked lines, thin filled rectangles, a grid inside a scaled form XObject, a rounded
+    box: rules at the drawn positions (top-based points); an underline under text and a
+    filled background are not rules."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from nianbao.ingest.pdf_rules import page_rules
+    from nianbao.ingest.pdf_text import read_page
+
+    path = tmp_path / "rules.pdf"
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for y in (800, 780, 760):  # stroked lines
+        c.line(50, y, 250, y)
+    for x in (50, 150, 250):
+        c.line(x, 760, x, 800)
+    for y in (800, 780, 760):  # thin filled rectangles, each border piece cell by cell
+        c.rect(300, y - 0.375, 100, 0.75, stroke=0, fill=1)
+        c.rect(400, y - 0.375, 100, 0.75, stroke=0, fill=1)
+    for x in (300, 400, 500):
+        c.rect(x - 0.375, 760, 0.75, 40, stroke=0, fill=1)
+    c.beginForm("grid")
+    for y in (0, 20, 40):
+        c.line(0, y, 100, y)
+    for x in (0, 50, 100):
+        c.line(x, 0, x, 40)
+    c.endForm()
+    c.saveState()
+    c.translate(50, 600)
+    c.scale(2, 1)
+    c.doForm("grid")
+    c.restoreState()
+    c.roundRect(300, 600, 200, 60, 10)  # straight sides between curved corners
+    c.setFont("STSong-Light", 10)
+    c.drawString(50, 500, "政府信息公开")
+    c.line(50, 498, 50 + c.stringWidth("政府信息公开", "STSong-Light", 10), 498)
+    c.setFillGray(0.9)
+    c.rect(300, 450, 200, 40, stroke=0, fill=1)
+    c.save()
+
+    pdf = pdfium.PdfDocument(str(path))
+    page = pdf[0]
+    text = read_page(page, 1)
+    h, v = page_rules(page, text.height, text.chars)
+    got_h = sorted((round(x0, 1), round(x1, 1), round(y, 1)) for x0, x1, y in h)
+    got_v = sorted((round(t, 1), round(b, 1), round(x, 1)) for t, b, x in v)
+    assert got_h == sorted(
+        [(50.0, 250.0, y) for y in (42.0, 62.0, 82.0)]  # stroked
+        + [(300.0, 500.0, y) for y in (42.0, 62.0, 82.0)]  # filled, pieces joined
+        + [(50.0, 250.0, y) for y in (202.0, 222.0, 242.0)]  # the form, scaled 2x and moved
+        + [(310.0, 490.0, 182.0), (310.0, 490.0, 242.0)]  # the rounded box's straight sides
+    )  # no underline at 344, no rule from the background
+    assert got_v == sorted(
+        [(42.0, 82.0, x) for x in (50.0, 150.0, 250.0, 300.0, 400.0, 500.0)]
+        + [(202.0, 242.0, x) for x in (50.0, 150.0, 250.0)]
+        + [(192.0, 232.0, 300.0), (192.0, 232.0, 500.0)]
+    )
+    page.close()
+    pdf.close()
 
 
 # ---------------------------------------------------------------- synthetic reports
