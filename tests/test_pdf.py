@@ -168,6 +168,12 @@ def test_rules_from_every_way_a_pdf_draws_them(tmp_path):
     c.doForm("grid")
     c.restoreState()
     c.roundRect(300, 600, 200, 60, 10)  # straight sides between curved corners
+    grid = c.beginPath()  # thin rectangles filled as one path
+    for y in (680, 720):
+        grid.rect(50, y - 0.5, 200, 1)
+    for x in (50, 250):
+        grid.rect(x - 0.5, 680, 1, 40)
+    c.drawPath(grid, stroke=0, fill=1)
     c.setFont("STSong-Light", 10)
     c.drawString(50, 500, "政府信息公开")
     c.line(50, 498, 50 + c.stringWidth("政府信息公开", "STSong-Light", 10), 498)
@@ -186,11 +192,13 @@ def test_rules_from_every_way_a_pdf_draws_them(tmp_path):
         + [(300.0, 500.0, y) for y in (42.0, 62.0, 82.0)]  # filled, pieces joined
         + [(50.0, 250.0, y) for y in (202.0, 222.0, 242.0)]  # the form, scaled 2x and moved
         + [(310.0, 490.0, 182.0), (310.0, 490.0, 242.0)]  # the rounded box's straight sides
+        + [(50.0, 250.0, 122.0), (50.0, 250.0, 162.0)]  # one path of rectangles
     )  # no underline at 344, no rule from the background
     assert got_v == sorted(
         [(42.0, 82.0, x) for x in (50.0, 150.0, 250.0, 300.0, 400.0, 500.0)]
         + [(202.0, 242.0, x) for x in (50.0, 150.0, 250.0)]
         + [(192.0, 232.0, 300.0), (192.0, 232.0, 500.0)]
+        + [(122.0, 162.0, 50.0), (122.0, 162.0, 250.0)]
     )
     page.close()
     pdf.close()

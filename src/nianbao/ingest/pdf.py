@@ -67,16 +67,23 @@ def _page_ranges(numbers: list[int]) -> str:
     return ", ".join(out)
 
 
-def _read_pages(pdf: pdfium.PdfDocument, doc: Document) -> list[PageText]:
+def _read_pages(pdf: pdfium.PdfDocument, doc: Document, kept: dict[int, pdfium.PdfPage]) -> list[PageText]:
+    """The text layer of every page.  Pages that draw paths stay open in ``kept`` (by page
+    number; the caller closes them): their rules are read if they turn out to hold a table."""
     pages = []
     for i in range(len(pdf)):
         try:
             page = pdf[i]
-            pages.append(read_page(page, i + 1))
-            page.close()
+            text = read_page(page, i + 1)
         except pdfium.PdfiumError as exc:
             doc.warn("pdf-page-damaged", f"page {i + 1} is damaged and could not be read ({exc})", page=i + 1)
             pages.append(PageText(i + 1, 595.0, 842.0, []))
+            continue
+        pages.append(text)
+        if text.n_paths >= RULED_PATHS and text.chars:
+            kept[text.number] = page
+        else:
+            page.close()
     return pages
 
 
@@ -163,8 +170,9 @@ def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document
             f"the PDF says it has {n:,} pages, far more than any annual report (limit {MAX_PAGES:,}): its page tree "
             "is probably damaged; open it in a PDF viewer, print or save it again as PDF, and run again"
         )
+    kept: dict[int, pdfium.PdfPage] = {}
     try:
-        pages = _read_pages(pdf, doc)
+        pages = _read_pages(pdf, doc, kept)
         _read_scans(pdf, pages, ocr or OcrOptions(), doc)
         doc.meta["pages"] = len(pages)
         producer = _producer(pdf)
@@ -174,8 +182,12 @@ def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document
         raw_lines = remove_running_lines([page_lines(p) for p in pages], [p.height for p in pages])
         _drop_running_chars(pages, raw_lines)
         candidates = table_pages(pages, raw_lines)
-        _read_rules(pdf, pages, candidates, doc)
+        for page in pages:  # the rules of the born-digital table pages (a scan's came from its image)
+            if page.number in candidates and page.number in kept and not page.ocr:
+                page.h_rules, page.v_rules = page_rules(kept[page.number], page.height, page.chars)
     finally:
+        for pdf_page in kept.values():
+            pdf_page.close()
         pdf.close()
 
     margins = body_margins([ln for lines_of_page in raw_lines for ln in lines_of_page])
@@ -205,22 +217,6 @@ def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document
     tables = join_continued(tables, lines_by_page)
     _assemble(doc, pages, lines, tables, margins)
     return doc
-
-
-def _read_rules(pdf: pdfium.PdfDocument, pages: list[PageText], numbers: list[int], doc: Document) -> None:
-    """The ruling lines of the born-digital table pages, from their vector paths (a scan's
-    rules came from its image)."""
-    for page in pages:
-        if page.number not in numbers or page.ocr or page.n_paths < RULED_PATHS:
-            continue
-        try:
-            pdf_page = pdf[page.number - 1]
-        except pdfium.PdfiumError as exc:
-            doc.warn("pdf-page-damaged", f"the drawing of page {page.number} could not be read ({exc}); "
-                     "its table is read without its rules", page=page.number)
-            continue
-        page.h_rules, page.v_rules = page_rules(pdf_page, page.height, page.chars)
-        pdf_page.close()
 
 
 def _absorb_spilled_cells(tables: list[RawTable], raw_lines: list[list[Line]], pages: list[PageText]) -> None:

@@ -92,11 +92,50 @@ def _subpaths(obj, matrix: _Matrix) -> list[tuple[list[tuple[float, float]], lis
     return out
 
 
-def _pieces(obj, matrix: _Matrix, h: list, v: list) -> None:
-    """Add the axis-parallel pieces of one path object to ``h`` ([x0, x1, y]) and ``v``
-    ([y0, y1, x]), in PDF (bottom-based) page space."""
-    fill, stroke = ctypes.c_int(), ctypes.c_int()
+def _add_thin(x0: float, y0: float, x1: float, y1: float, h: list, v: list) -> None:
+    """A filled shape within the box (x0, y0, x1, y1) is a rule when the box is thin."""
+    w, t = x1 - x0, y1 - y0
+    if t <= THIN < w or (t <= THIN and w > 3 * t):
+        h.append([x0, x1, (y0 + y1) / 2])
+    elif w <= THIN < t or (w <= THIN and t > 3 * w):
+        v.append([y0, y1, (x0 + x1) / 2])
+
+
+def _bounds(obj, outer: _Matrix, box: tuple) -> tuple[float, float, float, float]:
+    """The object's box in page space (pdfium gives it in its container's space)."""
+    left, bottom, right, top = box
+    pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+    a, b, c, d, e, f = outer
+    if b == c == 0 and a > 0 and d > 0:
+        return a * left.value + e, d * bottom.value + f, a * right.value + e, d * top.value + f
+    xs, ys = [], []
+    for x, y in ((left.value, bottom.value), (right.value, top.value), (left.value, top.value), (right.value, bottom.value)):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+class _Scratch:
+    """ctypes out-parameters, made once per page (thousands of paths are read)."""
+
+    def __init__(self):
+        self.fill, self.stroke = ctypes.c_int(), ctypes.c_int()
+        self.box = tuple(ctypes.c_float() for _ in range(4))
+
+
+def _pieces(obj, outer: _Matrix, h: list, v: list, scratch: _Scratch) -> None:
+    """Add the axis-parallel pieces of one path object (``outer``: its container's matrix)
+    to ``h`` ([x0, x1, y]) and ``v`` ([y0, y1, x]), in PDF (bottom-based) page space."""
+    fill, stroke = scratch.fill, scratch.stroke
     pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke)
+    if not stroke.value and not fill.value:
+        return  # an invisible path (a clip)
+    if not stroke.value and pdfium_c.FPDFPath_CountSegments(obj) <= 5:
+        # One filled shape (a rectangle is a move and three or four lines): its box says
+        # whether it is a rule.  Chromium draws every cell border so, thousands a page.
+        _add_thin(*_bounds(obj, outer, scratch.box), h, v)
+        return
+    matrix = _compose(_matrix(obj), outer)
     if stroke.value:
         for points, straight, closed in _subpaths(obj, matrix):
             ends = list(zip(points, points[1:], straight[1:]))
@@ -109,21 +148,14 @@ def _pieces(obj, matrix: _Matrix, h: list, v: list) -> None:
                     h.append([min(x0, x1), max(x0, x1), (y0 + y1) / 2])
                 elif abs(x1 - x0) <= _SAME_LINE and abs(y1 - y0) > _SAME_LINE:
                     v.append([min(y0, y1), max(y0, y1), (x0 + x1) / 2])
-    elif fill.value:
-        for points, straight, _ in _subpaths(obj, matrix):
-            if not all(straight) or len(points) < 4:
-                continue
-            xs, ys = [p[0] for p in points], [p[1] for p in points]
-            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-            on_box = all((abs(px - x0) < 0.1 or abs(px - x1) < 0.1) and (abs(py - y0) < 0.1 or abs(py - y1) < 0.1)
-                         for px, py in points)
-            if not on_box:
-                continue  # not an axis-parallel rectangle
-            w, t = x1 - x0, y1 - y0
-            if t <= THIN < w or (t <= THIN and w > 3 * t):
-                h.append([x0, x1, (y0 + y1) / 2])
-            elif w <= THIN < t or (w <= THIN and t > 3 * w):
-                v.append([y0, y1, (x0 + x1) / 2])
+        return
+    for points, straight, _ in _subpaths(obj, matrix):  # several filled shapes in one path
+        if not all(straight) or len(points) < 4:
+            continue
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        if all((abs(px - x0) < 0.1 or abs(px - x1) < 0.1) and (abs(py - y0) < 0.1 or abs(py - y1) < 0.1) for px, py in points):
+            _add_thin(x0, y0, x1, y1, h, v)  # an axis-parallel rectangle
 
 
 def _join(pieces: list[list[float]]) -> list[list[float]]:
@@ -177,8 +209,9 @@ def page_rules(page: pdfium.PdfPage, height: float, chars: list[Char]) -> tuple[
     """The page's ruling lines in top-based points: horizontal (x0, x1, y), vertical (top, bottom, x)."""
     h: list[list[float]] = []
     v: list[list[float]] = []
-    for obj, matrix in _paths(page):
-        _pieces(obj, _compose(_matrix(obj), matrix), h, v)
+    scratch = _Scratch()
+    for obj, outer in _paths(page):
+        _pieces(obj, outer, h, v, scratch)
     h_rules = [(x0, x1, height - y) for x0, x1, y in _join(h)]
     v_rules = [(height - y1, height - y0, x) for y0, y1, x in _join(v)]
     printed = sorted((c for c in chars if not c.text.isspace()), key=lambda c: c.top)

@@ -7,6 +7,7 @@ the page's upper edge.
 
 from __future__ import annotations
 
+import ctypes
 import re
 import statistics
 from collections import Counter
@@ -99,23 +100,32 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageText:
     width, height = page.get_size()
     textpage = page.get_textpage()
     raw = textpage.raw
+    # pdfium's raw calls with out-parameters made once: a page has thousands of characters.
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    loose = pdfium_c.FS_RECTF()
+    get_unicode, get_box, get_loose = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetLooseCharBox
     chars: list[Char] = []
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-            continue  # spaces/newlines pdfium invents between words and lines
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
-            continue
-        ch = fix_chars(chr(code))
-        left, bottom, right, top = textpage.get_charbox(i)
-        # The loose box spans the font's ascent..descent in page units: a size that
-        # is the same for every glyph of a line (the nominal font size is not in
-        # page units when the producer scales the text matrix, as Chromium does).
-        loose_left, loose_bottom, loose_right, loose_top = textpage.get_charbox(i, loose=True)
-        if ch.isspace():
-            ch = " "
-        chars.append(Char(ch, left, height - top, right, height - bottom, loose_top - loose_bottom, loose_left, loose_right))
-    textpage.close()
+    try:
+        for i in range(pdfium_c.FPDFText_CountChars(raw)):
+            code = get_unicode(raw, i)
+            if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+                continue
+            ch = chr(code)
+            if ch.isspace():
+                if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+                    continue  # spaces/newlines pdfium invents between words and lines
+                ch = " "
+            else:
+                ch = fix_chars(ch)
+            if not get_box(raw, i, left, right, bottom, top) or not get_loose(raw, i, loose):
+                raise pdfium.PdfiumError(f"pdfium cannot place character {i} of the page")
+            # The loose box spans the font's ascent..descent in page units: a size that
+            # is the same for every glyph of a line (the nominal font size is not in
+            # page units when the producer scales the text matrix, as Chromium does).
+            chars.append(Char(ch, left.value, height - top.value, right.value, height - bottom.value,
+                              loose.top - loose.bottom, loose.left, loose.right))
+    finally:
+        textpage.close()
     n_images, n_paths = _count_objects(page, need_images=sum(not c.text.isspace() for c in chars) < MIN_TEXT_CHARS)
     return PageText(number, width, height, chars, n_images, n_paths)
 
