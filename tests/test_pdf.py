@@ -248,6 +248,43 @@ def test_running_header_and_page_numbers_removed(synth_pdf):
     assert not re.search(r"^- \d+ -$", doc.text, re.M)
 
 
+def test_table_row_at_the_foot_of_a_page_keeps_the_figure_equal_to_the_page_number(tmp_path):
+    """A figure at the foot of page 3 that reads "3" is a page number only when it stands
+    alone: beside the row's other figures ("规章  0  69  3") it is the table's cell."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "foot-row.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for number in range(1, 5):
+        c.setFont("STSong-Light", 12)
+        c.drawString(72, 760, f"第{number}页的正文，说明政府信息公开工作情况。")
+        if number == 3:  # T2's first rows close the page, in its bottom tenth
+            rows = [("第二十条第（一）项", None), ("信息内容", ["本年制发件数", "本年废止件数", "现行有效件数"]), ("规章", ["0", "69", "3"])]
+            top = 120
+            c.setFont("STSong-Light", 10)
+            for i, (label, cells) in enumerate(rows):
+                y = top - 18 * i
+                c.drawString(76, y - 13, label)
+                for j, text in enumerate(cells or []):
+                    c.drawString(216 + 104 * j, y - 13, text)
+            for i in range(len(rows) + 1):
+                c.line(70, top - 18 * i, 524, top - 18 * i)
+            for x in (70, 524):
+                c.line(x, top - 18 * len(rows), x, top)
+            for x in (211, 315, 420):
+                c.line(x, top - 18 * len(rows), x, top - 18)
+        c.drawCentredString(297, 30, f"- {number} -")
+        c.showPage()
+    c.save()
+    doc = _load(path)
+    table = next(b for _, b in doc.tables)
+    assert [c.text for c in table.rows[-1] if c.origin] == ["规章", "0", "69", "3"]
+    assert not re.search(r"^- \d+ -$", doc.text, re.M)  # the page numbers themselves are dropped
+
+
 def test_chromium_header_and_footer_removed(pdf_dir):
     """Chromium's own print header/footer: date, page title, file URL and "n/N"."""
     _need("chromium")

@@ -235,14 +235,26 @@ def _is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
+def _beside_figures(line: Line, lines: list[Line]) -> bool:
+    """Whether other figures are printed on the same row: a table row at the foot of a page
+    ("规章  0  69  3" on page 3), where a page number stands alone or beside running text."""
+    return any(other is not line and other.top < line.bottom and other.bottom > line.top
+               and _FIGURE.match(other.text.strip()) for other in lines)
+
+
+_FIGURE = re.compile(r"^[-+]?\d[\d,，.]*%?$")
+
+
 def remove_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
     """Drop page numbers and running headers/footers.
 
     Only lines in the top or bottom 10 % of a page are candidates.  A page
     number is a number-only segment ("3", "- 3 -", "3/10", "第3页") whose value
     follows the page index (value - index constant over at least half of the
-    pages), so a table row of figures that opens a page is kept.  A running header/footer is a text (digits ignored,
-    at least two other characters) that recurs on at least half of the pages."""
+    pages), so a table row of figures that opens a page is kept, and that has no other
+    figure beside it on its row (a table row at the foot of a page).  A running
+    header/footer is a text (digits ignored, at least two other characters) that recurs
+    on at least half of the pages."""
     def key(line: Line) -> str:
         return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
 
@@ -254,7 +266,8 @@ def remove_running_lines(pages: list[list[Line]], heights: list[float]) -> list[
     counts: Counter = Counter()
     for number, (lines, h) in enumerate(zip(pages, heights), start=1):
         margin = [ln for ln in lines if in_margin(ln, h)]
-        found = [(ln, int(re.search(r"\d+", ln.text).group()) - number) for ln in margin if _is_page_number(ln.text)]
+        found = [(ln, int(re.search(r"\d+", ln.text).group()) - number) for ln in margin
+                 if _is_page_number(ln.text) and not _beside_figures(ln, margin)]
         numbered.append(found)
         offsets.update({off for _, off in found})
         counts.update({key(ln) for ln in margin if len(re.sub(r"[\d#\s\-—–－/]", "", key(ln))) >= 2})
