@@ -151,11 +151,11 @@ def test_rules_from_every_way_a_pdf_draws_them(tmp_path):
         c.line(50, y, 250, y)
     for x in (50, 150, 250):
         c.line(x, 760, x, 800)
-    for y in (800, 780, 760):  # thin filled rectangles, each border piece cell by cell
-        c.rect(300, y - 0.375, 100, 0.75, stroke=0, fill=1)
-        c.rect(400, y - 0.375, 100, 0.75, stroke=0, fill=1)
-    for x in (300, 400, 500):
-        c.rect(x - 0.375, 760, 0.75, 40, stroke=0, fill=1)
+    for y, width in ((800, 2.25), (780, 0.75), (760, 2.25)):  # filled rectangles, each border piece cell by cell
+        c.rect(300, y - width / 2, 100, width, stroke=0, fill=1)  # (Chromium: 1px is 0.75 pt, 3px 2.25 pt)
+        c.rect(400, y - width / 2, 100, width, stroke=0, fill=1)
+    for x, width in ((300, 2.25), (400, 0.75), (500, 2.25)):
+        c.rect(x - width / 2, 760, width, 40, stroke=0, fill=1)
     c.beginForm("grid")
     for y in (0, 20, 40):
         c.line(0, y, 100, y)

@@ -25,9 +25,10 @@ from .pdf_text import Char
 HRule = tuple[float, float, float]  # x0, x1, y (top-based points)
 VRule = tuple[float, float, float]  # top, bottom, x
 
-# A piece whose extent across its direction is at most this is a line (points): a filled
-# rectangle thinner than this is drawn as a rule (Chromium: 0.75 pt per CSS pixel).
-THIN = 2.0
+# A filled shape at most this thick (points) and at least LONG times as long is a rule:
+# Chromium draws a 1px border as a 0.75 pt rectangle, a 4px one as 3 pt.
+THIN = 3.0
+LONG = 3.0
 # Pieces closer than this across their direction are one rule (one printed line drawn twice).
 _SAME_LINE = 0.5
 # Collinear pieces whose ends are this close are one rule (a border drawn cell by cell).
@@ -95,9 +96,9 @@ def _subpaths(obj, matrix: _Matrix) -> list[tuple[list[tuple[float, float]], lis
 def _add_thin(x0: float, y0: float, x1: float, y1: float, h: list, v: list) -> None:
     """A filled shape within the box (x0, y0, x1, y1) is a rule when the box is thin."""
     w, t = x1 - x0, y1 - y0
-    if t <= THIN < w or (t <= THIN and w > 3 * t):
+    if t <= THIN and w >= LONG * t and w > _SAME_LINE:
         h.append([x0, x1, (y0 + y1) / 2])
-    elif w <= THIN < t or (w <= THIN and t > 3 * w):
+    elif w <= THIN and t >= LONG * w and t > _SAME_LINE:
         v.append([y0, y1, (x0 + x1) / 2])
 
 
