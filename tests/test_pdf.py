@@ -204,6 +204,41 @@ def test_rules_from_every_way_a_pdf_draws_them(tmp_path):
     pdf.close()
 
 
+def test_table_ruled_inside_a_form_xobject_has_the_boxes_its_rules_draw(tmp_path):
+    """A page whose rules are all inside a form XObject (as some PDF printers wrap a page):
+    the cells are the ruled boxes (the review app draws them), not the extent of their text."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "form-rules.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.beginForm("rules")
+    for i in range(5):
+        c.line(70, 700 - 20 * i, 524, 700 - 20 * i)
+    for x in (70, 524):
+        c.line(x, 620, x, 700)
+    for x in (211, 315, 420):
+        c.line(x, 620, x, 680)
+    c.endForm()
+    c.doForm("rules")
+    c.setFont("STSong-Light", 10)
+    rows = [("第二十条第（一）项", []), ("信息内容", ["本年制发件数", "本年废止件数", "现行有效件数"]),
+            ("规章", ["0", "0", "0"]), ("行政规范性文件", ["2", "1", "16"])]
+    for i, (label, cells) in enumerate(rows):
+        c.drawString(76, 686 - 20 * i, label)
+        for j, text in enumerate(cells):
+            c.drawString(216 + 104 * j, 686 - 20 * i, text)
+    c.showPage()
+    c.save()
+    doc = _load(path)
+    rows_read = next(b for _, b in doc.tables).rows
+    assert [c.text for c in rows_read[-1] if c.origin] == ["行政规范性文件", "2", "1", "16"]
+    boxes = [tuple(round(v) for v in c.prov.bbox) for c in rows_read[-1]]
+    assert boxes == [(70, 202, 211, 222), (211, 202, 315, 222), (315, 202, 420, 222), (420, 202, 524, 222)]
+
+
 # ---------------------------------------------------------------- synthetic reports
 @pytest.mark.parametrize("maker", ["chromium", "libreoffice", "reportlab-wqy", "reportlab-cid"])
 def test_synthetic_ruled_tables_exact(synth_pdf, maker):

@@ -68,8 +68,8 @@ def _page_ranges(numbers: list[int]) -> str:
 
 
 def _read_pages(pdf: pdfium.PdfDocument, doc: Document, kept: dict[int, pdfium.PdfPage]) -> list[PageText]:
-    """The text layer of every page.  Pages that draw paths stay open in ``kept`` (by page
-    number; the caller closes them): their rules are read if they turn out to hold a table."""
+    """The text layer of every page.  Pages that draw paths or forms stay open in ``kept`` (by
+    page number; the caller closes them): their rules are read if they turn out to hold a table."""
     pages = []
     for i in range(len(pdf)):
         try:
@@ -80,7 +80,7 @@ def _read_pages(pdf: pdfium.PdfDocument, doc: Document, kept: dict[int, pdfium.P
             pages.append(PageText(i + 1, 595.0, 842.0, []))
             continue
         pages.append(text)
-        if text.n_paths >= RULED_PATHS and text.chars:
+        if (text.n_paths >= RULED_PATHS or text.n_images) and text.chars:  # (a form XObject may hold the rules)
             kept[text.number] = page
         else:
             page.close()
