@@ -96,9 +96,9 @@ def _subpaths(obj, matrix: _Matrix) -> list[tuple[list[tuple[float, float]], lis
 def _add_thin(x0: float, y0: float, x1: float, y1: float, h: list, v: list) -> None:
     """A filled shape within the box (x0, y0, x1, y1) is a rule when the box is thin."""
     w, t = x1 - x0, y1 - y0
-    if t <= THIN and w >= LONG * t and w > _SAME_LINE:
+    if 0 < t <= THIN and w >= LONG * t and w > _SAME_LINE:  # (a fill without area paints nothing)
         h.append([x0, x1, (y0 + y1) / 2])
-    elif w <= THIN and t >= LONG * w and t > _SAME_LINE:
+    elif 0 < w <= THIN and t >= LONG * w and t > _SAME_LINE:
         v.append([y0, y1, (x0 + x1) / 2])
 
 
