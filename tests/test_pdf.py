@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,131 @@ def test_table_cells_carry_page_and_box(sample_pdf):
                 assert cell.prov.page and cell.prov.bbox and cell.prov.table == index
 
 
+# ---------------------------------------------------------------- rules from the PDF's own drawing
+def test_real_wps_pdf_tables_read_from_its_vector_rules_without_camelot(monkeypatch, sample_pdf):
+    """The published WPS PDF (stroked rules) and a report printed by Chromium (every cell
+    border a thin filled rectangle) and by LibreOffice (stroked lines, underlined text):
+    every gold cell, with camelot unimportable."""
+    monkeypatch.setitem(sys.modules, "camelot", None)  # `import camelot` now raises ImportError
+    name = "huaian-hongze-2023-pdf"
+    pdfs = [(SAMPLES / name / "source.pdf", name)]
+    pdfs += [(sample_pdf(n, maker), n) for n, maker in (("pingtan-2021-html", "chromium"), ("pingtan-2019-html", "libreoffice"))
+             if maker in available_makers()]
+    for pdf, sample in pdfs:
+        doc = _load(pdf)
+        assert not [m for m in doc.messages if m.code == "pdf-tables-unreadable"], doc.messages
+        truth = json.loads((SAMPLES / sample / "gold.json").read_text(encoding="utf-8"))["tables"]
+        score = score_document(doc, truth)
+        assert score.wrong == [] and score.correct == score.total, f"{pdf.name}: {score}"
+
+
+def test_rules_from_every_way_a_pdf_draws_them(tmp_path):
+    """Stroked lines, thin filled rectangles, a grid inside a scaled form XObject, a rounded
+    box: rules at the drawn positions (top-based points); an underline under text and a
+    filled background are not rules."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from nianbao.ingest.pdf_rules import page_rules
+    from nianbao.ingest.pdf_text import read_page
+
+    path = tmp_path / "rules.pdf"
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for y in (800, 780, 760):  # stroked lines
+        c.line(50, y, 250, y)
+    for x in (50, 150, 250):
+        c.line(x, 760, x, 800)
+    for y, width in ((800, 2.25), (780, 0.75), (760, 2.25)):  # filled rectangles, each border piece cell by cell
+        c.rect(300, y - width / 2, 100, width, stroke=0, fill=1)  # (Chromium: 1px is 0.75 pt, 3px 2.25 pt)
+        c.rect(400, y - width / 2, 100, width, stroke=0, fill=1)
+    for x, width in ((300, 2.25), (400, 0.75), (500, 2.25)):
+        c.rect(x - width / 2, 760, width, 40, stroke=0, fill=1)
+    c.beginForm("grid")
+    for y in (0, 20, 40):
+        c.line(0, y, 100, y)
+    for x in (0, 50, 100):
+        c.line(x, 0, x, 40)
+    c.endForm()
+    c.saveState()
+    c.translate(50, 600)
+    c.scale(2, 1)
+    c.doForm("grid")
+    c.restoreState()
+    c.roundRect(300, 600, 200, 60, 10)  # straight sides between curved corners
+    grid = c.beginPath()  # thin rectangles filled as one path
+    for y in (680, 720):
+        grid.rect(50, y - 0.5, 200, 1)
+    for x in (50, 250):
+        grid.rect(x - 0.5, 680, 1, 40)
+    c.drawPath(grid, stroke=0, fill=1)
+    c.setFont("STSong-Light", 10)
+    c.drawString(50, 500, "政府信息公开")
+    c.line(50, 498, 50 + c.stringWidth("政府信息公开", "STSong-Light", 10), 498)
+    c.setFillGray(0.9)
+    c.rect(300, 450, 200, 40, stroke=0, fill=1)
+    c.save()
+
+    pdf = pdfium.PdfDocument(str(path))
+    page = pdf[0]
+    text = read_page(page, 1)
+    h, v = page_rules(page, text.height, text.chars)
+    got_h = sorted((round(x0, 1), round(x1, 1), round(y, 1)) for x0, x1, y in h)
+    got_v = sorted((round(t, 1), round(b, 1), round(x, 1)) for t, b, x in v)
+    assert got_h == sorted(
+        [(50.0, 250.0, y) for y in (42.0, 62.0, 82.0)]  # stroked
+        + [(300.0, 500.0, y) for y in (42.0, 62.0, 82.0)]  # filled, pieces joined
+        + [(50.0, 250.0, y) for y in (202.0, 222.0, 242.0)]  # the form, scaled 2x and moved
+        + [(310.0, 490.0, 182.0), (310.0, 490.0, 242.0)]  # the rounded box's straight sides
+        + [(50.0, 250.0, 122.0), (50.0, 250.0, 162.0)]  # one path of rectangles
+    )  # no underline at 344, no rule from the background
+    assert got_v == sorted(
+        [(42.0, 82.0, x) for x in (50.0, 150.0, 250.0, 300.0, 400.0, 500.0)]
+        + [(202.0, 242.0, x) for x in (50.0, 150.0, 250.0)]
+        + [(192.0, 232.0, 300.0), (192.0, 232.0, 500.0)]
+        + [(122.0, 162.0, 50.0), (122.0, 162.0, 250.0)]
+    )
+    page.close()
+    pdf.close()
+
+
+def test_table_ruled_inside_a_form_xobject_has_the_boxes_its_rules_draw(tmp_path):
+    """A page whose rules are all inside a form XObject (as some PDF printers wrap a page):
+    the cells are the ruled boxes (the review app draws them), not the extent of their text."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "form-rules.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.beginForm("rules")
+    for i in range(5):
+        c.line(70, 700 - 20 * i, 524, 700 - 20 * i)
+    for x in (70, 524):
+        c.line(x, 620, x, 700)
+    for x in (211, 315, 420):
+        c.line(x, 620, x, 680)
+    c.endForm()
+    c.doForm("rules")
+    c.setFont("STSong-Light", 10)
+    rows = [("第二十条第（一）项", []), ("信息内容", ["本年制发件数", "本年废止件数", "现行有效件数"]),
+            ("规章", ["0", "0", "0"]), ("行政规范性文件", ["2", "1", "16"])]
+    for i, (label, cells) in enumerate(rows):
+        c.drawString(76, 686 - 20 * i, label)
+        for j, text in enumerate(cells):
+            c.drawString(216 + 104 * j, 686 - 20 * i, text)
+    c.showPage()
+    c.save()
+    doc = _load(path)
+    rows_read = next(b for _, b in doc.tables).rows
+    assert [c.text for c in rows_read[-1] if c.origin] == ["行政规范性文件", "2", "1", "16"]
+    boxes = [tuple(round(v) for v in c.prov.bbox) for c in rows_read[-1]]
+    assert boxes == [(70, 202, 211, 222), (211, 202, 315, 222), (315, 202, 420, 222), (420, 202, 524, 222)]
+
+
 # ---------------------------------------------------------------- synthetic reports
 @pytest.mark.parametrize("maker", ["chromium", "libreoffice", "reportlab-wqy", "reportlab-cid"])
 def test_synthetic_ruled_tables_exact(synth_pdf, maker):
@@ -155,6 +281,43 @@ def test_running_header_and_page_numbers_removed(synth_pdf):
     assert title.endswith("政府信息公开工作年度报告")
     assert doc.text.count(title) == 1  # printed again at the top of every page, kept once
     assert not re.search(r"^- \d+ -$", doc.text, re.M)
+
+
+def test_table_row_at_the_foot_of_a_page_keeps_the_figure_equal_to_the_page_number(tmp_path):
+    """A figure at the foot of page 3 that reads "3" is a page number only when it stands
+    alone: beside the row's other figures ("规章  0  69  3") it is the table's cell."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "foot-row.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    for number in range(1, 5):
+        c.setFont("STSong-Light", 12)
+        c.drawString(72, 760, f"第{number}页的正文，说明政府信息公开工作情况。")
+        if number == 3:  # T2's first rows close the page, in its bottom tenth
+            rows = [("第二十条第（一）项", None), ("信息内容", ["本年制发件数", "本年废止件数", "现行有效件数"]), ("规章", ["0", "69", "3"])]
+            top = 120
+            c.setFont("STSong-Light", 10)
+            for i, (label, cells) in enumerate(rows):
+                y = top - 18 * i
+                c.drawString(76, y - 13, label)
+                for j, text in enumerate(cells or []):
+                    c.drawString(216 + 104 * j, y - 13, text)
+            for i in range(len(rows) + 1):
+                c.line(70, top - 18 * i, 524, top - 18 * i)
+            for x in (70, 524):
+                c.line(x, top - 18 * len(rows), x, top)
+            for x in (211, 315, 420):
+                c.line(x, top - 18 * len(rows), x, top - 18)
+        c.drawCentredString(297, 30, f"- {number} -")
+        c.showPage()
+    c.save()
+    doc = _load(path)
+    table = next(b for _, b in doc.tables)
+    assert [c.text for c in table.rows[-1] if c.origin] == ["规章", "0", "69", "3"]
+    assert not re.search(r"^- \d+ -$", doc.text, re.M)  # the page numbers themselves are dropped
 
 
 def test_chromium_header_and_footer_removed(pdf_dir):

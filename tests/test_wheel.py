@@ -27,7 +27,8 @@ SEED = SAMPLES / "jinshui-sfj-2023-txt"
 
 pytestmark = pytest.mark.slow
 
-EXTRAS_MODULES = ["dask", "distributed", "fastapi", "starlette", "uvicorn", "matplotlib", "sklearn", "scipy", "spacy", "skops", "reportlab", "rapidocr", "onnxruntime"]
+EXTRAS_MODULES = ["dask", "distributed", "fastapi", "starlette", "uvicorn", "matplotlib", "sklearn", "scipy", "spacy", "skops", "reportlab", "rapidocr", "onnxruntime",
+                  "camelot", "cv2", "pdfminer", "pdfplumber"]  # dev-only: a PDF's tables come from pdfium alone
 
 CHECK = (
     "import json, sys\n"
@@ -99,6 +100,8 @@ def test_wheel_labels_the_seed_with_its_model_from_an_empty_folder(installed, tm
         assert not [m for m in r["messages"] if m["level"] == "error" or m["code"].startswith("model")], r["messages"]
         assert r["paragraphs"] and all(p["label"] for p in r["paragraphs"]), r["source"]
     assert all(r["tables"] for r in results if r["format"] != "docx")  # the DOCX holds the seed's text only
+    pdf = results[3]  # its ruled tables read without camelot, opencv or pdfminer
+    assert pdf["tables"].get("T3") and pdf["tables"].get("T4") and not [m for m in pdf["messages"] if m["code"] == "pdf-tables-unreadable"]
     seed = results[0]
     gold = {p["text"]: p["label"] for p in json.loads((SEED / "gold.json").read_text(encoding="utf-8"))["paragraphs"]}
     by_text = {p["text"].strip(): p for p in seed["paragraphs"]}

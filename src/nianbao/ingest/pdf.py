@@ -1,9 +1,10 @@
 """Born-digital PDF reports -> Document (format "pdf").
 
-The text layer comes from pdfium for every page (fast); camelot runs only on
-the pages whose text shows the standard tables (see pdf_tables).  Blocks come
-out in reading order with page and bounding box; running headers, footers and
-page numbers are dropped; radical code points are repaired (charfix).
+The text layer comes from pdfium for every page (fast); the pages whose text
+shows the standard tables also give their ruling lines (their vector paths,
+pdf_rules) to the table readers (pdf_tables).  Blocks come out in reading order
+with page and bounding box; running headers, footers and page numbers are
+dropped; radical code points are repaired (charfix).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from ..errors import IngestError
 from ..model import Block, Document, Message, Provenance
 from .pdf_ocr import OcrOptions, is_image_only, read_scanned_pages
 from .pdf_raw import RawTable
+from .pdf_rules import page_rules
 from .pdf_tables import adopt_orphan_rows, join_continued, read_tables, table_pages, table_text, to_grid
 from .pdf_text import (
+    RULED_PATHS,
     Line,
     Margins,
     PageText,
@@ -64,27 +67,33 @@ def _page_ranges(numbers: list[int]) -> str:
     return ", ".join(out)
 
 
-def _read_pages(pdf: pdfium.PdfDocument, doc: Document) -> list[PageText]:
+def _read_pages(pdf: pdfium.PdfDocument, doc: Document, kept: dict[int, pdfium.PdfPage]) -> list[PageText]:
+    """The text layer of every page.  Pages that draw paths or forms stay open in ``kept`` (by
+    page number; the caller closes them): their rules are read if they turn out to hold a table."""
     pages = []
     for i in range(len(pdf)):
         try:
             page = pdf[i]
-            pages.append(read_page(page, i + 1))
-            page.close()
+            text = read_page(page, i + 1)
         except pdfium.PdfiumError as exc:
             doc.warn("pdf-page-damaged", f"page {i + 1} is damaged and could not be read ({exc})", page=i + 1)
             pages.append(PageText(i + 1, 595.0, 842.0, []))
+            continue
+        pages.append(text)
+        if (text.n_paths >= RULED_PATHS or text.n_images) and text.chars:  # (a form XObject may hold the rules)
+            kept[text.number] = page
+        else:
+            page.close()
     return pages
 
 
 def _read_scans(pdf: pdfium.PdfDocument, pages: list[PageText], ocr: OcrOptions, doc: Document) -> None:
     """OCR the image-only pages; without the OCR engine a scan is an error (nothing readable
     at all) or a warning naming the pages, never a silent pass."""
-    from .ocr import OcrUnavailable
-
     scanned = [p.number for p in pages if is_image_only(p)]
     if not scanned:
         return
+    from .ocr import OcrUnavailable  # numpy and the engine: only for a PDF that has scans
     reason = "OCR is switched off"
     if ocr.enabled:
         try:
@@ -161,29 +170,34 @@ def load_pdf(path: Path, data: bytes, ocr: OcrOptions | None = None) -> Document
             f"the PDF says it has {n:,} pages, far more than any annual report (limit {MAX_PAGES:,}): its page tree "
             "is probably damaged; open it in a PDF viewer, print or save it again as PDF, and run again"
         )
+    kept: dict[int, pdfium.PdfPage] = {}
     try:
-        pages = _read_pages(pdf, doc)
+        pages = _read_pages(pdf, doc, kept)
         _read_scans(pdf, pages, ocr or OcrOptions(), doc)
         doc.meta["pages"] = len(pages)
         producer = _producer(pdf)
         if producer:
             doc.meta["producer"] = producer
+        _warn_unreadable(pages, doc)
+        raw_lines = remove_running_lines([page_lines(p) for p in pages], [p.height for p in pages])
+        _drop_running_chars(pages, raw_lines)
+        candidates = table_pages(pages, raw_lines)
+        for page in pages:  # the rules of the born-digital table pages (a scan's came from its image)
+            if page.number in candidates and page.number in kept and not page.ocr:
+                page.h_rules, page.v_rules = page_rules(kept[page.number], page.height, page.chars)
     finally:
+        for pdf_page in kept.values():
+            pdf_page.close()
         pdf.close()
-    _warn_unreadable(pages, doc)
 
-    raw_lines = remove_running_lines([page_lines(p) for p in pages], [p.height for p in pages])
-    _drop_running_chars(pages, raw_lines)
     margins = body_margins([ln for lines_of_page in raw_lines for ln in lines_of_page])
-    candidates = table_pages(pages, raw_lines)
     doc.meta["table_pages"] = candidates
     tables: list[RawTable] = []
     if candidates:
-        source: Path | bytes = path if path.is_file() else data
         try:
-            tables = read_tables(source, pages, candidates, margins.right - margins.left)
-        except Exception as exc:  # camelot/pdfminer failure: keep the text, say the tables are missing
-            log.debug("camelot failed on %s", path, exc_info=True)
+            tables = read_tables(pages, candidates, margins.right - margins.left)
+        except Exception as exc:  # noqa: BLE001 - odd geometry in one table must not lose the report's text
+            log.debug("table reading failed on %s", path, exc_info=True)
             doc.warn(
                 "pdf-tables-unreadable",
                 f"the tables on page(s) {_page_ranges(candidates)} could not be read ({type(exc).__name__}: {exc}); "

@@ -1,14 +1,14 @@
-"""Tables of a PDF report with camelot, only on the pages that can hold one.
+"""Tables of a PDF report, read only on the pages that can hold one.
 
 1. ``table_pages`` picks the pages whose text layer shows the standard tables'
    row labels or column headers in short, cell-like line segments (cheap:
    pdfium text that was read anyway).
-2. ``read_tables`` runs camelot on those pages only: ``lattice`` with the
-   render-free ``engine="vector"`` where the page draws rules, ``network``
-   where it does not (or where lattice finds nothing); ``split_text=True`` so
-   numbers glued to labels land in their own cells.
-3. Merged cells are rebuilt from the missing rules between camelot's cells,
-   and ``to_grid`` lays them onto one grid (spans repeated, ``origin`` False on
+2. ``read_tables`` reads those pages: where the page has ruling lines (its vector
+   paths, pdf_rules; or, on a scan, the rules found in its image, ocr) the lattice
+   cell builder ``read_ruled`` makes the cells, a cell being the grid positions
+   between which no rule is drawn; where it has none, the character-position reader
+   (pdf_textgrid).  Cell texts come from the page's own characters by position.
+3. ``to_grid`` lays the cells onto one grid (spans repeated, ``origin`` False on
    the copies).
 4. ``join_continued`` joins a table that ends a page with the table that
    starts the next page (a T3 split across pages), dropping a repeated header.
@@ -19,12 +19,8 @@ All boxes here are top-based (x0, top, x1, bottom) in PDF points.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import logging
 import re
-import warnings
-from dataclasses import dataclass
-from pathlib import Path
 
 from ..model import Cell, Provenance
 from .charfix import fix_chars
@@ -85,25 +81,6 @@ def clean_cell_text(text: str) -> str:
     return _CJK_SPACE.sub("", out)
 
 
-def _camelot_cells(table, page: PageText, merge_spans: bool) -> list[RawCell]:
-    """camelot's cell geometry as RawCells, text filled from the page's own characters.
-
-    With ``merge_spans`` the cells between which no rule is drawn are merged into one
-    (a spanning cell)."""
-    grid = table.cells
-    h = page.height
-    col_x = [x for x, _ in table.cols] + [table.cols[-1][1]]
-    row_y = [h - y for y, _ in table.rows] + [h - table.rows[-1][1]]
-
-    def open_right(r: int, c: int) -> bool:
-        return merge_spans and not grid[r][c].right and not grid[r][c + 1].left
-
-    def open_below(r: int, c: int) -> bool:
-        return merge_spans and not grid[r][c].bottom and not grid[r + 1][c].top
-
-    return lattice_cells(col_x, row_y, open_right, open_below, page)
-
-
 def lattice_cells(col_x: list[float], row_y: list[float], open_right, open_below, page: PageText) -> list[RawCell]:
     """Cells of a ruled grid (column edges ``col_x``, row edges ``row_y``, top-based), the
     grid positions between which no rule is drawn merged into one spanning cell.
@@ -154,11 +131,11 @@ def lattice_cells(col_x: list[float], row_y: list[float], open_right, open_below
     return cells
 
 
-# ---------------------------------------------------------------- rules found on a page image
+# ---------------------------------------------------------------- ruled tables
 def read_ruled(page: PageText, tol: float = 2.5) -> list[RawTable]:
-    """Ruled tables of an OCR page from the ruling lines found on its image: rules that
-    touch form one table; its grid is every rule's position, and two grid positions are
-    one cell where no rule separates them."""
+    """Ruled tables of a page from its ruling lines (vector paths or a scan's image):
+    rules that touch form one table; its grid is every rule's position, and two grid
+    positions are one cell where no rule separates them."""
     hs, vs = page.h_rules, page.v_rules
     parent = list(range(len(hs) + len(vs)))
 
@@ -236,94 +213,20 @@ def cell_text(chars: list[Char], page: int) -> str:
     return clean_cell_text("\n".join(ln.text for ln in group_lines(chars, page, split_gap=1e9)))
 
 
-def read_tables(source: Path | bytes, pages: list[PageText], numbers: list[int], body_width: float) -> list[RawTable]:
-    """Tables of the given pages: camelot lattice (vector rules, no rendering) where
-    rules are drawn; the character-position reader (pdf_textgrid) where they are not,
-    or where lattice finds nothing."""
+def read_tables(pages: list[PageText], numbers: list[int], body_width: float) -> list[RawTable]:
+    """Tables of the given pages: the lattice cell builder (read_ruled) on the ruling lines
+    of the pages that have them (from the vector paths of a born-digital page, from the
+    image of a scanned one); the character-position reader (pdf_textgrid) where a page
+    draws no rules, or where its rules make no table."""
     from .pdf_textgrid import read_borderless
 
     by_number = {p.number: p for p in pages}
-    scanned = [n for n in numbers if by_number[n].ocr]
-    ruled = [n for n in numbers if by_number[n].n_paths >= RULED_PATHS and n not in scanned]
-    plain = [n for n in numbers if n not in ruled and n not in scanned]
     tables: list[RawTable] = []
-    for n in scanned:  # rules from the page image; without rules, the borderless reader
-        got = read_ruled(by_number[n])
-        tables += got
-        if not got:
-            plain.append(n)
-    if ruled:
-        import camelot
-
-        got = _camelot(camelot, source, ruled, "lattice", by_number, engine="vector")
-        tables += got
-        plain += [n for n in ruled if not any(t.page == n for t in got)]
-    for n in sorted(plain):
-        tables += read_borderless(by_number[n], body_width)
+    for n in numbers:
+        got = read_ruled(by_number[n]) if by_number[n].h_rules and by_number[n].v_rules else []
+        tables += got or read_borderless(by_number[n], body_width)
     tables.sort(key=lambda t: (t.page, t.bbox[1]))
     return tables
-
-
-@contextlib.contextmanager
-def _rules_only():
-    """Give camelot's vector lattice only real rules, not text underlines.
-
-    LibreOffice draws an underline under underlined cell text; camelot takes each
-    one for a rule and splits the printed row into several grid rows.  An underline
-    runs exactly from the first to the last character of the text just above it,
-    where a rule runs past its cell's text by the cell padding.  camelot 2.0 has no
-    option for this, so its line finder is wrapped for the duration of one
-    read_pdf call (module attribute, restored afterwards)."""
-    from camelot import image_processing
-    from camelot.parsers import lattice
-
-    original = lattice.find_lines_from_layout
-
-    def rules(layout, direction="horizontal"):
-        lines = original(layout, direction)
-        if direction != "horizontal":
-            return lines
-        chars = [o for o in image_processing._walk_layout_objects(layout) if hasattr(o, "get_text") and hasattr(o, "adv")]
-        return [ln for ln in lines if not _is_underline(ln, chars)]
-
-    lattice.find_lines_from_layout = rules
-    try:
-        yield
-    finally:
-        lattice.find_lines_from_layout = original
-
-
-def _is_underline(line: tuple[float, float, float, float], chars) -> bool:
-    x0, y, x1, _ = line
-    # Char boxes of CJK fonts are unreliable vertically (LibreOffice's can sit half a
-    # line low), so the test is loose in y and exact in x.
-    above = [c for c in chars if c.x1 > x0 + 0.5 and c.x0 < x1 - 0.5 and c.y0 - 3.0 <= y <= c.y1 + 1.0]
-    if not above:
-        return False
-    return abs(min(c.x0 for c in above) - x0) <= 1.5 and abs(max(c.x1 for c in above) - x1) <= 1.5
-
-
-def _camelot(camelot, source, numbers, flavor, by_number, **kwargs) -> list[RawTable]:
-    with warnings.catch_warnings(), _rules_only():
-        warnings.simplefilter("ignore")  # camelot warns for every page without a table
-        found = camelot.read_pdf(
-            source if isinstance(source, bytes) else str(source),
-            pages=",".join(map(str, numbers)),
-            flavor=flavor,
-            split_text=True,
-            suppress_stdout=True,
-            **kwargs,
-        )
-    out = []
-    for t in found:
-        page = int(t.page)
-        height = by_number[page].height
-        cells = _camelot_cells(t, by_number[page], merge_spans=flavor == "lattice")
-        if not t.cells or len(t.cells) * len(t.cells[0]) < 2:
-            continue  # a ruled box around a paragraph, not a table
-        x0, y0, x1, y1 = t._bbox
-        out.append(RawTable([cells], [page], [(x0, height - y1, x1, height - y0)], flavor))
-    return out
 
 
 # ---------------------------------------------------------------- continued tables

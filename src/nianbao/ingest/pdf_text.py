@@ -7,6 +7,7 @@ the page's upper edge.
 
 from __future__ import annotations
 
+import ctypes
 import re
 import statistics
 from collections import Counter
@@ -85,8 +86,9 @@ class PageText:
     n_images: int = 0
     n_paths: int = 0
     ocr: bool = False  # the characters were read from the page image
-    h_rules: list[tuple[float, float, float]] = field(default_factory=list)  # OCR pages: (x0, x1, y) ruling lines
-    v_rules: list[tuple[float, float, float]] = field(default_factory=list)  # OCR pages: (top, bottom, x)
+    # Ruling lines of a table page: from the vector paths (pdf_rules) or a scan's image (ocr).
+    h_rules: list[tuple[float, float, float]] = field(default_factory=list)  # (x0, x1, y)
+    v_rules: list[tuple[float, float, float]] = field(default_factory=list)  # (top, bottom, x)
 
     @property
     def text(self) -> str:
@@ -98,23 +100,32 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageText:
     width, height = page.get_size()
     textpage = page.get_textpage()
     raw = textpage.raw
+    # pdfium's raw calls with out-parameters made once: a page has thousands of characters.
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    loose = pdfium_c.FS_RECTF()
+    get_unicode, get_box, get_loose = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetCharBox, pdfium_c.FPDFText_GetLooseCharBox
     chars: list[Char] = []
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-            continue  # spaces/newlines pdfium invents between words and lines
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
-            continue
-        ch = fix_chars(chr(code))
-        left, bottom, right, top = textpage.get_charbox(i)
-        # The loose box spans the font's ascent..descent in page units: a size that
-        # is the same for every glyph of a line (the nominal font size is not in
-        # page units when the producer scales the text matrix, as Chromium does).
-        loose_left, loose_bottom, loose_right, loose_top = textpage.get_charbox(i, loose=True)
-        if ch.isspace():
-            ch = " "
-        chars.append(Char(ch, left, height - top, right, height - bottom, loose_top - loose_bottom, loose_left, loose_right))
-    textpage.close()
+    try:
+        for i in range(pdfium_c.FPDFText_CountChars(raw)):
+            code = get_unicode(raw, i)
+            if code in (0, 0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+                continue
+            ch = chr(code)
+            if ch.isspace():
+                if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+                    continue  # spaces/newlines pdfium invents between words and lines
+                ch = " "
+            else:
+                ch = fix_chars(ch)
+            if not get_box(raw, i, left, right, bottom, top) or not get_loose(raw, i, loose):
+                raise pdfium.PdfiumError(f"pdfium cannot place character {i} of the page")
+            # The loose box spans the font's ascent..descent in page units: a size that
+            # is the same for every glyph of a line (the nominal font size is not in
+            # page units when the producer scales the text matrix, as Chromium does).
+            chars.append(Char(ch, left.value, height - top.value, right.value, height - bottom.value,
+                              loose.top - loose.bottom, loose.left, loose.right))
+    finally:
+        textpage.close()
     n_images, n_paths = _count_objects(page, need_images=sum(not c.text.isspace() for c in chars) < MIN_TEXT_CHARS)
     return PageText(number, width, height, chars, n_images, n_paths)
 
@@ -224,14 +235,26 @@ def _is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
+def _beside_figures(line: Line, lines: list[Line]) -> bool:
+    """Whether other figures are printed on the same row: a table row at the foot of a page
+    ("规章  0  69  3" on page 3), where a page number stands alone or beside running text."""
+    return any(other is not line and other.top < line.bottom and other.bottom > line.top
+               and _FIGURE.match(other.text.strip()) for other in lines)
+
+
+_FIGURE = re.compile(r"^[-+]?\d[\d,，.]*%?$")
+
+
 def remove_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
     """Drop page numbers and running headers/footers.
 
     Only lines in the top or bottom 10 % of a page are candidates.  A page
     number is a number-only segment ("3", "- 3 -", "3/10", "第3页") whose value
     follows the page index (value - index constant over at least half of the
-    pages), so a table row of figures that opens a page is kept.  A running header/footer is a text (digits ignored,
-    at least two other characters) that recurs on at least half of the pages."""
+    pages), so a table row of figures that opens a page is kept, and that has no other
+    figure beside it on its row (a table row at the foot of a page).  A running
+    header/footer is a text (digits ignored, at least two other characters) that recurs
+    on at least half of the pages."""
     def key(line: Line) -> str:
         return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
 
@@ -243,7 +266,8 @@ def remove_running_lines(pages: list[list[Line]], heights: list[float]) -> list[
     counts: Counter = Counter()
     for number, (lines, h) in enumerate(zip(pages, heights), start=1):
         margin = [ln for ln in lines if in_margin(ln, h)]
-        found = [(ln, int(re.search(r"\d+", ln.text).group()) - number) for ln in margin if _is_page_number(ln.text)]
+        found = [(ln, int(re.search(r"\d+", ln.text).group()) - number) for ln in margin
+                 if _is_page_number(ln.text) and not _beside_figures(ln, margin)]
         numbered.append(found)
         offsets.update({off for _, off in found})
         counts.update({key(ln) for ln in margin if len(re.sub(r"[\d#\s\-—–－/]", "", key(ln))) >= 2})
