@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import shutil
 import sys
 from collections import Counter
@@ -45,13 +44,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from plant import _decode, report_sources  # noqa: E402  (the narrative twin: same report finding, same decoding)
 
 from nianbao import ingest  # noqa: E402
 from nianbao.model import Finding, ReportResult  # noqa: E402
 from nianbao.pipeline import check  # noqa: E402
 
 ARITHMETIC = {"t3_balance", "t3_row_total", "t3_result_total", "t4_group_total"}
-ENCODINGS = ("utf-8", "gb18030")
 
 
 @dataclass
@@ -64,23 +65,6 @@ class TablePlant:
     outcome: str = ""
     found_by: list[str] = field(default_factory=list)
     new_false_alarms: list[dict] = field(default_factory=list)
-
-
-def report_sources(paths: list[Path]) -> list[Path]:
-    out = []
-    for path in paths:
-        folders = [path] if (path / "source.txt").exists() else sorted(p for p in path.rglob("*") if p.is_dir())
-        out.extend(folder / "source.txt" for folder in folders if (folder / "source.txt").exists())
-    return out
-
-
-def _decode(data: bytes) -> tuple[str, str] | None:
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 def plantable_cells(result: ReportResult, raw: str) -> list[tuple[str, int, int, int]]:
@@ -147,6 +131,9 @@ def run(paths: list[Path], out: Path, seed: int, per_report: int | None) -> dict
     skipped: Counter = Counter()
     reports = 0
     for source in report_sources(paths):
+        if source.suffix.lower() != ".txt":
+            skipped["not page text"] += 1
+            continue
         decoded = _decode(source.read_bytes())
         if decoded is None:
             skipped["undecodable"] += 1
