@@ -222,3 +222,59 @@ def test_a_change_written_out_as_zeng_or_jian():
     t2 = _decoded(text.replace("\n7\n+1\n7\n", "\n7\n增\n1\n7\n").replace("\n-3\n", "\n减3\n")).tables["T2"]
     assert [t2.value(f"other_services.{c}") for c in ("previous", "change", "decisions")] == [7, 1, 7]
     assert [t2.value(f"punishment.{c}") for c in ("previous", "change", "decisions")] == [3, -3, 0]
+
+
+# ---- a table that breaks its arithmetic under every reading (issues 13/17)
+
+KJJ_2022 = PUTIAN / "putian-ptkjj-2022" / "source.txt"
+# （七）总计 of putian-ptkjj-2022 as its page text prints it (2 natural persons, the merged zeros, total 2),
+# and the same with the natural persons' figure changed to 0, as benchmarks/plant_tables.py plants it.
+KJJ_HANDLED = "（七）总计\n2\n0\n2\n"
+KJJ_HANDLED_PLANTED = "（七）总计\n0\n0\n2\n"
+
+
+def _planted_kjj(tmp_path: Path) -> Path:
+    text = KJJ_2022.read_text(encoding="utf-8")
+    assert text.count(KJJ_HANDLED) == 1
+    path = tmp_path / "source.txt"
+    path.write_text(text.replace(KJJ_HANDLED, KJJ_HANDLED_PLANTED), encoding="utf-8")
+    return path
+
+
+def test_a_row_that_adds_up_under_no_reading_is_proved_broken(tmp_path: Path):
+    # "0 / 0 / 2" for seven cells: wherever the merged zeros and the unprinted cells go, the six
+    # applicant cells never sum to the total.  The cells stay open, but the break is certain.
+    dec = _decoded(_planted_kjj(tmp_path).read_text(encoding="utf-8"))
+    t3 = dec.tables["T3"]
+    assert t3.value("handled_total.total") is None  # open: 0 or 2
+    [proof] = t3.proven_breaks
+    assert (proof.family, proof.where) == ("t3_row_total", "handled_total")
+    assert proof.fixed == {"T3.handled_total.natural": 0, "T3.handled_total.commercial": 0}
+    assert proof.open["T3.handled_total.total"] == [0, 2] and proof.found is None
+
+
+def test_a_table_broken_in_every_reading_raises_an_error_finding_on_its_certain_cells(tmp_path: Path):
+    # Before, the report printed only the warning "T3 as printed breaks its own arithmetic" and no findings.
+    result = check(_planted_kjj(tmp_path), classify=False)
+    [finding] = [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
+    assert (finding.code, finding.severity) == ("NB102", "error")
+    assert finding.cells == ["T3.handled_total.natural", "T3.handled_total.commercial"]
+    assert finding.expected is None and finding.found is None  # the readings disagree on both
+    assert "无论按哪种读法" in finding.message and "（0或2）" in finding.message
+    assert finding.evidence["broken_in_every_reading"]["open"]["T3.handled_total.total"] == [0, 2]
+    # what the tables stage proved travels with the result JSON
+    again = type(result).from_json(result.to_json())
+    assert again.tables["T3"].proven_breaks == result.tables["T3"].proven_breaks
+
+
+def test_a_table_with_a_consistent_reading_is_not_proved_broken():
+    # The report as printed: its best readings add up, so nothing is proved and nothing is raised.
+    result = check(KJJ_2022, classify=False)
+    assert not result.tables["T3"].proven_breaks
+    assert not [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
+
+
+def test_no_proof_from_a_search_that_ran_out_of_time(tmp_path: Path):
+    result = check(_planted_kjj(tmp_path), classify=False, decode_seconds=0.0001)
+    assert not [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
+    assert all(not t.proven_breaks for t in result.tables.values())

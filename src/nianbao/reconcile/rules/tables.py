@@ -24,12 +24,12 @@ def _report(ctx) -> Iterator[Finding]:
     for problem in analyse(ctx):
         if problem.code != ctx.rule.code:
             continue
-        claims = supporting_claims(ctx, problem.cell)
+        claims = supporting_claims(ctx, problem.cell) if problem.proof is None else []
         yield ctx.finding(
             with_claims(describe(problem), ctx, claims),
             expected=problem.expected,
             found=problem.found,
-            cells=[problem.cell],
+            cells=problem.cells,
             claims=claims,
             evidence_cells=[r for eq in problem.equations for r in eq.refs],
             equations=[
@@ -37,6 +37,7 @@ def _report(ctx) -> Iterator[Finding]:
                 for eq, s in zip(problem.equations, problem.sums)
             ],
             explained_by_one_cell=problem.kind == "cell",
+            **({"broken_in_every_reading": {"open": problem.proof.open}} if problem.proof else {}),
         )
 
 

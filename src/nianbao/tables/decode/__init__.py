@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...model import CanonicalTable, Figure, Message, Provenance
-from ..schema import T2_COLUMN_LABELS, T2_ROW_LABELS, T3_COLUMNS, T4_GROUPS, t3_equations, t3_rows
+from ..schema import T2_COLUMN_LABELS, T2_ROW_LABELS, T3_COLUMNS, T4_GROUPS, t3_equations, t3_rows, t4_equations
 from .hints import narrative_hints
 from .labels import FoundLabel, find_labels, t2_labels, t2_rows_for, t3_labels
 from .readings import (
@@ -44,12 +44,14 @@ from .readings import (
     RowShape,
     Split,
     enumerate_splits,
+    every_line_reading,
     group_violations,
     line_readings,
     lost_blank_splits,
     magnitude_prior,
     t2_shape,
 )
+from .proof import prove_breaks
 from .regions import T2_BLOCK, Regions, detect_layout, find_regions, single_other_row
 from .solve import W_COLUMN, W_ROW, Hint, RowChoice, Rule, Solution, score_row, solve_joint
 from .tokens import GLUED, LINES, MERGED, RowRun, first_run, line_tokens, row_runs, text_style, tokenize
@@ -446,7 +448,44 @@ def _decode_t3(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
             ctx, table, rows.runs[choice.row], T3_COLUMNS, lambda c, r=choice.row: f"{r}.{c}",
             _row_options(choice, sol), confidence, certain=choice.row not in rows.incomplete and not sol.timed_out,
         )
+    if sol.broken and not sol.timed_out and style != GLUED:
+        readings = _every_reading(ctx, runs, rows, T3_SHAPE, style)
+        equations = t3_equations(t3_rows(ctx.layout, ctx.single_other))
+        table.proven_breaks = prove_breaks(equations, readings, _t3_cell)
     ctx.result.tables["T3"] = table
+
+
+def _t3_cell(ref: str) -> tuple[str, int]:
+    row, _, col = ref.partition(".")[2].rpartition(".")
+    return row, T3_COLUMNS.index(col)
+
+
+def _every_reading(
+    ctx: _Context, runs: list[RowRun], rows: _T3Rows | None, shape: RowShape, style: str
+) -> dict[str, list[Split]]:
+    """Every reading of each row whose readings can all be listed within the time budget (the
+    rows left out leave their equations unproved).  Only line styles: a glued run's readings
+    with lost blanks are listed only when they keep the row's total."""
+    deadline = ctx.deadline()
+    out: dict[str, list[Split]] = {}
+    for run in runs:
+        if time.monotonic() >= deadline:
+            break  # out of time: the rows not listed prove nothing
+        if not run.variants:
+            if rows is not None and run.row in rows.runs:
+                out[run.row] = [_empty_row(run, shape)]
+            continue
+        if rows is not None and run.row in rows.unreadable:
+            continue
+        splits: list[Split] = []
+        complete = True
+        for body, start in run.variants:
+            got, done = every_line_reading(_tokens(body, start, shape, style), shape, merged=style == MERGED)
+            splits += got
+            complete = complete and done
+        if complete and splits:
+            out[run.row] = splits
+    return out
 
 
 def _report_assumptions(
@@ -585,6 +624,10 @@ def _decode_t4(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
     _report_solution(ctx, "T4", sol, [choice], {"T4": run})
     table = CanonicalTable("T4", ctx.layout, method="flattened")
     _emit_row(ctx, table, run, T4_SHAPE.columns, lambda c: c, chosen, _table_confidence(sol), certain=complete)
+    if sol.broken and style != GLUED:
+        readings = _every_reading(ctx, [run], None, T4_SHAPE, style)
+        table.proven_breaks = prove_breaks(t4_equations(), readings,
+                                           lambda ref: ("T4", T4_SHAPE.columns.index(ref.partition(".")[2])))
     ctx.result.tables["T4"] = table
 
 
