@@ -242,8 +242,9 @@ def _planted_kjj(tmp_path: Path) -> Path:
 
 
 def test_a_row_that_adds_up_under_no_reading_is_proved_broken(tmp_path: Path):
-    # "0 / 0 / 2" for seven cells: wherever the merged zeros and the unprinted cells go, the six
-    # applicant cells never sum to the total.  The cells stay open, but the break is certain.
+    # "0 / 0 / 2" for seven cells, and the copy now prints a line twice in a row, so its lines are not
+    # merged: wherever the unprinted cells go, the six applicant cells never sum to the total.  The
+    # cells stay open, but the break is certain.
     dec = _decoded(_planted_kjj(tmp_path).read_text(encoding="utf-8"))
     t3 = dec.tables["T3"]
     assert t3.value("handled_total.total") is None  # open: 0 or 2
@@ -278,3 +279,29 @@ def test_no_proof_from_a_search_that_ran_out_of_time(tmp_path: Path):
     result = check(_planted_kjj(tmp_path), classify=False, decode_seconds=0.0001)
     assert not [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
     assert all(not t.proven_breaks for t in result.tables.values())
+
+
+def test_a_row_that_adds_up_only_if_a_line_stands_for_two_cells_is_proved_broken_only_without_merging():
+    # putian-ptszf-2019's （一）予以公开 prints 6 lines for 7 cells: 287+24+2+0+1 = 314, not 315, unless
+    # the "1" stands for two cells (a merged repeat).  While the text may merge lines that reading
+    # counts and nothing is proved; in text that prints a line twice in a row it is ruled out.
+    from nianbao.tables.decode.proof import prove_breaks
+    from nianbao.tables.decode.readings import T3_SHAPE, every_line_reading
+    from nianbao.tables.decode.tokens import line_tokens, may_merge
+    from nianbao.tables.schema import t3_equations
+
+    text = (PUTIAN / "putian-ptszf-2019" / "source.txt").read_text(encoding="utf-8")
+    assert may_merge(text) and "予以公开\n287\n24\n2\n0\n1\n315\n" in text
+    tokens = line_tokens("287\n24\n2\n0\n1\n315", 0, False)
+    [row_total] = [e for e in t3_equations(t3_rows("2019")) if e.family == "t3_row_total" and e.where == "granted"]
+
+    def proofs(merged: bool):
+        readings, complete = every_line_reading(tokens, T3_SHAPE, merged=merged)
+        assert complete
+        return prove_breaks([row_total], {"granted": readings},
+                            lambda ref: (ref.split(".")[1], T3_COLUMNS.index(ref.split(".")[2])))
+
+    assert proofs(merged=True) == []
+    [proof] = proofs(merged=False)
+    # a number split over two lines ("287" / "24" as 28724) is one of the readings tried, so no cell is fixed
+    assert (proof.where, proof.fixed, proof.found) == ("granted", {}, None) and 315 in proof.open["T3.granted.total"]

@@ -54,7 +54,7 @@ from .readings import (
 from .proof import prove_breaks
 from .regions import T2_BLOCK, Regions, detect_layout, find_regions, single_other_row
 from .solve import W_COLUMN, W_ROW, Hint, RowChoice, Rule, Solution, score_row, solve_joint
-from .tokens import GLUED, LINES, MERGED, RowRun, first_run, line_tokens, row_runs, text_style, tokenize
+from .tokens import GLUED, LINES, MERGED, RowRun, first_run, line_tokens, may_merge, row_runs, text_style, tokenize
 
 SPLIT_LIMIT = 400  # glued splits listed per row before only total-keeping ones are listed
 SPLIT_LIMIT_EXHAUSTIVE = 10_000  # the same when a table's decoding breaks a rule
@@ -465,7 +465,9 @@ def _every_reading(
 ) -> dict[str, list[Split]]:
     """Every reading of each row whose readings can all be listed within the time budget (the
     rows left out leave their equations unproved).  Only line styles: a glued run's readings
-    with lost blanks are listed only when they keep the row's total."""
+    with lost blanks are listed only when they keep the row's total.  A line may stand for
+    several equal cells unless the text rules merging out (a line repeats the one before it):
+    the text looking merged is only a likelihood, so what is proved must hold either way."""
     deadline = ctx.deadline()
     out: dict[str, list[Split]] = {}
     for run in runs:
@@ -480,7 +482,7 @@ def _every_reading(
         splits: list[Split] = []
         complete = True
         for body, start in run.variants:
-            got, done = every_line_reading(_tokens(body, start, shape, style), shape, merged=style == MERGED)
+            got, done = every_line_reading(_tokens(body, start, shape, style), shape, merged=may_merge(ctx.text))
             splits += got
             complete = complete and done
         if complete and splits:
