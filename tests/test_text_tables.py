@@ -305,3 +305,42 @@ def test_a_row_that_adds_up_only_if_a_line_stands_for_two_cells_is_proved_broken
     [proof] = proofs(merged=False)
     # a number split over two lines ("287" / "24" as 28724) is one of the readings tried, so no cell is fixed
     assert (proof.where, proof.fixed, proof.found) == ("granted", {}, None) and 315 in proof.open["T3.granted.total"]
+
+
+SZF_2019 = PUTIAN / "putian-ptszf-2019" / "source.txt"
+
+
+def _planted_szf(tmp_path: Path, printed: str, planted: str) -> Path:
+    text = SZF_2019.read_text(encoding="utf-8")
+    assert text.count(printed) == 1
+    path = tmp_path / "source.txt"
+    path.write_text(text.replace(printed, planted), encoding="utf-8")
+    return path
+
+
+def test_equations_that_no_reading_satisfies_together_are_one_finding(tmp_path: Path):
+    # putian-ptszf-2019 (merged page text) with （一）予以公开's research figure 2 changed to 3, as the
+    # benchmark plants it: 287+24+3+0+1 = 315 still keeps the row, and each column equation holds in
+    # some reading, but moving a figure to mend one column breaks another: no reading satisfies them all.
+    path = _planted_szf(tmp_path, "予以公开\n287\n24\n2\n0\n1\n315\n", "予以公开\n287\n24\n3\n0\n1\n315\n")
+    result = check(path, classify=False)
+    [proof] = result.tables["T3"].proven_breaks
+    together = {(proof.family, proof.where)} | {(o["family"], o["where"]) for o in proof.others}
+    assert {("t3_result_total", "research"), ("t3_row_total", "granted")} <= together and len(together) >= 2
+    [finding] = [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
+    assert (finding.code, finding.severity, finding.family) == ("NB103", "error", "t3_result_total")
+    assert "不能同时成立" in finding.message and len(finding.evidence["equations"]) == len(together)
+    assert all(proof.fixed[c] == 0 for c in finding.cells)  # only cells every reading agrees on
+
+
+def test_a_t4_line_no_reading_of_which_keeps_every_group_total(tmp_path: Path):
+    # putian-ptszf-2019's T4 line (13 lines for 15 cells) with one figure changed: each group total can
+    # be kept by some reading, and any two of them, but no reading keeps all three.
+    printed = "3\n8\n0\n1\n12\n0\n1\n0\n1\n2\n1\n0\n1\n五、"
+    path = _planted_szf(tmp_path, printed, printed.replace("\n2\n1\n0\n1\n", "\n2\n4\n0\n1\n"))
+    result = check(path, classify=False)
+    [finding] = [f for f in result.findings if f.family.startswith("t4_")]
+    assert (finding.code, finding.severity, finding.cells) == ("NB104", "error", [])
+    assert len(finding.evidence["equations"]) == 3 and "不能同时成立" in finding.message
+    # the report as printed reads so that every group adds up: nothing is proved there
+    assert not check(SZF_2019, classify=False).tables["T4"].proven_breaks

@@ -171,7 +171,8 @@ class Figure:
 
 @dataclass
 class ProvenBreak:
-    """An equation of a table that no reading of its printed lines satisfies.
+    """An equation of a table that no reading of its printed lines satisfies (with ``others``:
+    that no reading satisfies together with those equations).
 
     Recorded by the tables stage when page text leaves the table's cells open (blank cells
     left out, repeated lines merged) and it listed every reading the lines allow: the printed
@@ -187,10 +188,13 @@ class ProvenBreak:
     open: dict[str, list[float | int]] = field(default_factory=dict)  # the others -> the values they take
     found: float | int | None = None  # the total, when every reading agrees on it
     expected: float | int | None = None  # what the other cells make it, when every reading agrees
+    # Equations ({family, where, lhs, rhs, total}) that cannot hold together with this one: each may
+    # hold in some reading, but every reading breaks one of them.  Empty: this one alone never holds.
+    others: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def refs(self) -> list[str]:
-        return self.lhs + self.rhs
+        return list(dict.fromkeys(self.lhs + self.rhs + [r for o in self.others for r in o["lhs"] + o["rhs"]]))
 
 
 @dataclass

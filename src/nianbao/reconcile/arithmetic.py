@@ -163,10 +163,13 @@ def _broken_every_reading(ctx, enabled: set[str], blanked: set[str]) -> list[Pro
                 continue
             if all(ctx.value(r) is not None for r in proof.refs):
                 continue  # every cell is certain: checked as printed above
-            eq = _checked([schema.Equation(proof.family, proof.where, tuple(proof.lhs), tuple(proof.rhs),
-                                           proof.total)])[0]
-            sums = [(_sum(ctx, eq.lhs), _sum(ctx, eq.rhs))] if all(r in proof.fixed for r in eq.refs) else []
-            problems.append(Problem(code, proof.total, proof.found, proof.expected, [eq], "every_reading", sums,
+            named = schema.Equation(proof.family, proof.where, tuple(proof.lhs), tuple(proof.rhs), proof.total)
+            others = [schema.Equation(o["family"], o["where"], tuple(o["lhs"]), tuple(o["rhs"]), o["total"])
+                      for o in proof.others]
+            eqs = _checked([named, *others])
+            sums = ([(_sum(ctx, e.lhs), _sum(ctx, e.rhs)) for e in eqs]
+                    if all(r in proof.fixed for r in proof.refs) else [])
+            problems.append(Problem(code, proof.total, proof.found, proof.expected, eqs, "every_reading", sums,
                                     proof=proof))
     return problems
 
@@ -266,13 +269,21 @@ def _describe_every_reading(problem: Problem) -> str:
 
     proof = problem.proof
     eq = problem.equations[0]
-    text = (f"{eq.label}不成立：表中印出的各行数字有多种读法（页面文字略去空白单元格或合并相同的行），"
-            "但无论按哪种读法此关系都不成立，表格本身有误。")
+    if len(problem.equations) == 1:
+        text = (f"{eq.label}不成立：表中印出的各行数字有多种读法（页面文字略去空白单元格或合并相同的行），"
+                "但无论按哪种读法此关系都不成立，表格本身有误。")
+    else:
+        rules = "；".join(e.label for e in problem.equations)
+        text = (f"以下 {len(problem.equations)} 个勾稽关系不能同时成立：{rules}。表中印出的各行数字有多种读法"
+                "（页面文字略去空白单元格或合并相同的行），每一种都能满足其中一部分，但没有一种能全部满足，"
+                "表格本身有误。")
     if proof.fixed:
         text += "各读法一致的单元格：" + "、".join(f"{cell_label(r)} {fmt(v)}" for r, v in proof.fixed.items()) + "。"
-    if proof.open:
+    if proof.open and len(proof.open) <= 12:
         text += "未能确定的单元格：" + "、".join(
             f"{cell_label(r)}（{'或'.join(fmt(v) for v in values)}）" for r, values in proof.open.items()) + "。"
+    elif proof.open:
+        text += f"另有 {len(proof.open)} 个单元格未能确定（候选值见证据）。"
     if proof.found is not None and proof.expected is not None:
         text += f"按各读法，{cell_label(proof.total)}为 {fmt(proof.found)}，按其余各项应为 {fmt(proof.expected)}。"
     return text + "请对照原表核对。"

@@ -34,7 +34,8 @@ def _report(ctx) -> Iterator[Finding]:
             evidence_cells=[r for eq in problem.equations for r in eq.refs],
             equations=[
                 {"label": eq.label, "lhs": list(eq.lhs), "rhs": list(eq.rhs), "lhs_sum": s[0], "rhs_sum": s[1]}
-                for eq, s in zip(problem.equations, problem.sums)
+                # an equation broken in every reading has no sums when its cells stay open
+                for eq, s in zip(problem.equations, problem.sums or [(None, None)] * len(problem.equations))
             ],
             explained_by_one_cell=problem.kind == "cell",
             **({"broken_in_every_reading": {"open": problem.proof.open}} if problem.proof else {}),

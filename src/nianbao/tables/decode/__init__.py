@@ -30,9 +30,10 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from itertools import combinations
 from dataclasses import dataclass, field
 
-from ...model import CanonicalTable, Figure, Message, Provenance
+from ...model import CanonicalTable, Figure, Message, ProvenBreak, Provenance
 from ..schema import T2_COLUMN_LABELS, T2_ROW_LABELS, T3_COLUMNS, T4_GROUPS, t3_equations, t3_rows, t4_equations
 from .hints import narrative_hints
 from .labels import FoundLabel, find_labels, t2_labels, t2_rows_for, t3_labels
@@ -46,12 +47,13 @@ from .readings import (
     enumerate_splits,
     every_line_reading,
     group_violations,
+    keeps_group_totals,
     line_readings,
     lost_blank_splits,
     magnitude_prior,
     t2_shape,
 )
-from .proof import prove_breaks
+from .proof import prove_breaks, prove_together
 from .regions import T2_BLOCK, Regions, detect_layout, find_regions, single_other_row
 from .solve import W_COLUMN, W_ROW, Hint, RowChoice, Rule, Solution, score_row, solve_joint
 from .tokens import GLUED, LINES, MERGED, RowRun, first_run, line_tokens, may_merge, row_runs, text_style, tokenize
@@ -451,8 +453,18 @@ def _decode_t3(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
     if sol.broken and not sol.timed_out and style != GLUED:
         readings = _every_reading(ctx, runs, rows, T3_SHAPE, style)
         equations = t3_equations(t3_rows(ctx.layout, ctx.single_other))
-        table.proven_breaks = prove_breaks(equations, readings, _t3_cell)
+        table.proven_breaks = _proven(ctx, equations, readings, _t3_cell)
     ctx.result.tables["T3"] = table
+
+
+def _proven(ctx: _Context, equations, readings: dict[str, list[Split]], locate) -> list[ProvenBreak]:
+    """The equations no reading satisfies; if each holds in some reading, a set of them that
+    no reading satisfies together."""
+    alone = prove_breaks(equations, readings, locate)
+    if alone:
+        return alone
+    together = prove_together(equations, readings, locate, ctx.deadline())
+    return [together] if together is not None else []
 
 
 def _t3_cell(ref: str) -> tuple[str, int]:
@@ -628,9 +640,34 @@ def _decode_t4(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
     _emit_row(ctx, table, run, T4_SHAPE.columns, lambda c: c, chosen, _table_confidence(sol), certain=complete)
     if sol.broken and style != GLUED:
         readings = _every_reading(ctx, [run], None, T4_SHAPE, style)
-        table.proven_breaks = prove_breaks(t4_equations(), readings,
-                                           lambda ref: ("T4", T4_SHAPE.columns.index(ref.partition(".")[2])))
+        table.proven_breaks = _proven(ctx, t4_equations(), readings,
+                                      lambda ref: ("T4", T4_SHAPE.columns.index(ref.partition(".")[2])))
+        if not table.proven_breaks and "T4" not in readings:
+            table.proven_breaks = _t4_groups_never_kept(ctx, run)
     ctx.result.tables["T4"] = table
+
+
+def _t4_groups_never_kept(ctx: _Context, run: RowRun) -> list[ProvenBreak]:
+    """T4's line has too many readings to list them all: the fewest groups whose totals no
+    reading keeps together, searched group set by group set (the walk prunes as a group closes)."""
+    tokens = [_tokens(body, start, T4_SHAPE, LINES) for body, start in run.variants]
+    merged = may_merge(ctx.text)
+    equations = {eq.where: eq for eq in t4_equations()}
+    for size in range(1, len(T4_GROUPS) + 1):
+        for groups in combinations(range(len(T4_GROUPS)), size):
+            shape = RowShape(T4_SHAPE.columns, T4_SHAPE.kinds, tuple(T4_SHAPE.groups[g] for g in groups))
+            verdicts = [keeps_group_totals(t, shape, merged=merged) for t in tokens]
+            if any(v is None for v in verdicts):
+                return []  # could not try every reading: nothing is proved
+            if not any(verdicts):
+                named, *others = (equations[T4_GROUPS[g]] for g in groups)
+                return [ProvenBreak(
+                    family=named.family, where=named.where, lhs=list(named.lhs), rhs=list(named.rhs),
+                    total=named.total,
+                    others=[{"family": e.family, "where": e.where, "lhs": list(e.lhs), "rhs": list(e.rhs),
+                             "total": e.total} for e in others],
+                )]
+    return []
 
 
 def _t4_broken(split: Split) -> list[str]:

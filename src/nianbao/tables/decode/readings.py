@@ -303,6 +303,15 @@ def every_line_reading(
     return [r.split for r in readings], done
 
 
+def keeps_group_totals(tokens: list[Token], shape: RowShape, *, merged: bool) -> bool | None:
+    """Does some reading of a row printed one cell per line keep all of ``shape``'s group totals
+    (with as many joins as ``every_line_reading`` allows)?  None: the readings could not all be tried."""
+    forced = max(0, len(tokens) - len(shape.columns))
+    readings, done = _walk_lines(tokens, shape, merged, EXTRA_COST, forced + MAX_JOINS, keep_sums=True,
+                                 max_cost=None, limit=1)
+    return True if readings else (False if done else None)
+
+
 def _walk_lines(
     tokens: list[Token], shape: RowShape, merged: bool, lost_cost: int, max_joins: int, *,
     keep_sums: bool, max_cost: int | None, limit: int,
