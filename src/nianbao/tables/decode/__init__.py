@@ -451,19 +451,20 @@ def _decode_t3(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
             _row_options(choice, sol), confidence, certain=choice.row not in rows.incomplete and not sol.timed_out,
         )
     if sol.broken and not sol.timed_out and style != GLUED:
-        readings = _every_reading(ctx, runs, rows, T3_SHAPE, style)
+        proof_deadline = ctx.deadline()
+        readings = _every_reading(runs, rows, T3_SHAPE, style, may_merge(ctx.text), proof_deadline)
         equations = t3_equations(t3_rows(ctx.layout, ctx.single_other))
-        table.proven_breaks = _proven(ctx, equations, readings, _t3_cell)
+        table.proven_breaks = _proven(equations, readings, _t3_cell, proof_deadline)
     ctx.result.tables["T3"] = table
 
 
-def _proven(ctx: _Context, equations, readings: dict[str, list[Split]], locate) -> list[ProvenBreak]:
+def _proven(equations, readings: dict[str, list[Split]], locate, deadline: float) -> list[ProvenBreak]:
     """The equations no reading satisfies; if each holds in some reading, a set of them that
     no reading satisfies together."""
     alone = prove_breaks(equations, readings, locate)
     if alone:
         return alone
-    together = prove_together(equations, readings, locate, ctx.deadline())
+    together = prove_together(equations, readings, locate, deadline)
     return [together] if together is not None else []
 
 
@@ -473,14 +474,14 @@ def _t3_cell(ref: str) -> tuple[str, int]:
 
 
 def _every_reading(
-    ctx: _Context, runs: list[RowRun], rows: _T3Rows | None, shape: RowShape, style: str
+    runs: list[RowRun], rows: _T3Rows | None, shape: RowShape, style: str, merged: bool, deadline: float
 ) -> dict[str, list[Split]]:
     """Every reading of each row whose readings can all be listed within the time budget (the
     rows left out leave their equations unproved).  Only line styles: a glued run's readings
     with lost blanks are listed only when they keep the row's total.  A line may stand for
     several equal cells unless the text rules merging out (a line repeats the one before it):
-    the text looking merged is only a likelihood, so what is proved must hold either way."""
-    deadline = ctx.deadline()
+    the text looking merged is only a likelihood, so what is proved must hold either way
+    (``merged``: the text may merge lines, ``tokens.may_merge``)."""
     out: dict[str, list[Split]] = {}
     for run in runs:
         if time.monotonic() >= deadline:
@@ -494,7 +495,7 @@ def _every_reading(
         splits: list[Split] = []
         complete = True
         for body, start in run.variants:
-            got, done = every_line_reading(_tokens(body, start, shape, style), shape, merged=may_merge(ctx.text))
+            got, done = every_line_reading(_tokens(body, start, shape, style), shape, merged=merged)
             splits += got
             complete = complete and done
         if complete and splits:
@@ -639,10 +640,11 @@ def _decode_t4(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
     table = CanonicalTable("T4", ctx.layout, method="flattened")
     _emit_row(ctx, table, run, T4_SHAPE.columns, lambda c: c, chosen, _table_confidence(sol), certain=complete)
     if sol.broken and style != GLUED:
-        readings = _every_reading(ctx, [run], None, T4_SHAPE, style)
-        table.proven_breaks = _proven(ctx, t4_equations(), readings,
-                                      lambda ref: ("T4", T4_SHAPE.columns.index(ref.partition(".")[2])))
-        if not table.proven_breaks and "T4" not in readings:
+        proof_deadline = ctx.deadline()
+        readings = _every_reading([run], None, T4_SHAPE, style, may_merge(ctx.text), proof_deadline)
+        table.proven_breaks = _proven(t4_equations(), readings,
+                                      lambda ref: ("T4", T4_SHAPE.columns.index(ref.partition(".")[2])), proof_deadline)
+        if not table.proven_breaks and "T4" not in readings and time.monotonic() < proof_deadline:
             table.proven_breaks = _t4_groups_never_kept(ctx, run)
     ctx.result.tables["T4"] = table
 

@@ -34,7 +34,7 @@ from ...model import ProvenBreak
 from ..schema import Equation
 from .readings import Split
 
-PAIRS_LIMIT = 20_000  # (total, expected) pairs tracked per equation; beyond it the equation is left unproved
+SUMS_LIMIT = 20_000  # sums the other rows of an equation can make; beyond it the equation is left unproved
 
 
 def prove_breaks(
@@ -62,26 +62,29 @@ def _prove(eq: Equation, readings: Mapping[str, Sequence[Split]], locate) -> Pro
         return None
     sign = {ref: 1 for ref in eq.lhs} | {ref: -1 for ref in eq.rhs}
     total_row, total_col = where[eq.total]
-    if all(s[total_col].blank and not s[total_col].raw for s in readings[total_row]):
-        return None  # the total is never printed: an omission (NB302), not a sum that fails
+    if _never_printed(eq.total, readings, locate):
+        return None
     # Σ lhs − Σ rhs = sign(total)·total + rest; the total holds when it equals −sign(total)·rest.
-    # Per row, the (total, rest) pairs its readings give; across rows the rests add up.
-    pairs: set[tuple[int | float | None, int | float]] = {(None, 0)}
+    # The rows other than the total's add their parts of the rest independently: a set of sums.
+    def contributions(row: str, split: Split) -> int | float:
+        return sum(sign[r] * split[where[r][1]].value for r in eq.refs if where[r][0] == row and r != eq.total)
+
+    others: set[int | float] = {0}
     for row in rows:
-        refs = [r for r in eq.refs if where[r][0] == row]
-        of_row = set()
-        for split in readings[row]:
-            total = split[total_col].value if row == total_row else None
-            rest = sum(sign[r] * split[where[r][1]].value for r in refs if r != eq.total)
-            of_row.add((total, rest))
-        pairs = {(t if t is not None else t2, r + r2) for t, r in pairs for t2, r2 in of_row}
-        if len(pairs) > PAIRS_LIMIT:
+        if row == total_row:
+            continue
+        parts = {contributions(row, split) for split in readings[row]}
+        others = {x + y for x in others for y in parts}
+        if len(others) > SUMS_LIMIT:
             return None
-    outcomes = {(t, -sign[eq.total] * r) for t, r in pairs}
-    if any(found == expected for found, expected in outcomes):
+    # the total's row, reading by reading: its total t and its own part c of the rest; the equation
+    # holds when t = −sign·(c + x) for a sum x the other rows make, i.e. x = −sign·t − c
+    s_total = sign[eq.total]
+    own = {(split[total_col].value, contributions(total_row, split)) for split in readings[total_row]}
+    if any(-s_total * t - c in others for t, c in own):
         return None  # some reading satisfies it
-    found = {f for f, _ in outcomes}
-    expected = {e for _, e in outcomes}
+    found = {t for t, _ in own}
+    expected = {-s_total * (c + x) for _, c in own for x in others} if len(others) == 1 else set()
     fixed, open_cells = _cell_values(eq.refs, readings, locate)
     return ProvenBreak(
         family=eq.family, where=eq.where, lhs=list(eq.lhs), rhs=list(eq.rhs), total=eq.total,
@@ -89,6 +92,12 @@ def _prove(eq: Equation, readings: Mapping[str, Sequence[Split]], locate) -> Pro
         found=found.pop() if len(found) == 1 else None,
         expected=expected.pop() if len(expected) == 1 else None,
     )
+
+
+def _never_printed(ref: str, readings: Mapping[str, Sequence[Split]], locate) -> bool:
+    """A total no reading prints (an empty cell): an omission (NB302), not a sum that fails."""
+    row, col = locate(ref)
+    return all(s[col].blank and not s[col].raw for s in readings[row])
 
 
 def _cell_values(refs, readings, locate) -> tuple[dict[str, int | float], dict[str, list[int | float]]]:
@@ -133,7 +142,8 @@ def prove_together(
     easier to satisfy.  The set returned is minimal: without any one of its equations, some
     reading satisfies the others.
     """
-    usable = [eq for eq in equations if all(locate(r)[0] in readings for r in eq.refs)]
+    usable = [eq for eq in equations if all(locate(r)[0] in readings for r in eq.refs)
+              and not _never_printed(eq.total, readings, locate)]
     if not usable:
         return None
     distinct = {row: list({tuple(p.value for p in s): s for s in splits}.values()) for row, splits in readings.items()}
