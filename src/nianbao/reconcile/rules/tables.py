@@ -1,7 +1,10 @@
 """NB101–NB104: the arithmetic printed into the T3 and T4 templates (format.md).
 
 The four rules share one joint analysis (``reconcile.arithmetic``) so that a
-single mistyped cell is reported once, by the rule it belongs to most.
+single mistyped cell is reported once, by the rule it belongs to most.  They also
+report what the tables stage proved about page text that leaves cells open
+(``CanonicalTable.proven_breaks``): an equation, or a set of equations, that no
+reading of the printed lines satisfies is certain, though its cells are not.
 """
 
 from __future__ import annotations
