@@ -222,3 +222,125 @@ def test_a_change_written_out_as_zeng_or_jian():
     t2 = _decoded(text.replace("\n7\n+1\n7\n", "\n7\n增\n1\n7\n").replace("\n-3\n", "\n减3\n")).tables["T2"]
     assert [t2.value(f"other_services.{c}") for c in ("previous", "change", "decisions")] == [7, 1, 7]
     assert [t2.value(f"punishment.{c}") for c in ("previous", "change", "decisions")] == [3, -3, 0]
+
+
+# ---- a table that breaks its arithmetic under every reading (issues 13/17)
+
+KJJ_2022 = PUTIAN / "putian-ptkjj-2022" / "source.txt"
+# （七）总计 of putian-ptkjj-2022 as its page text prints it (2 natural persons, the merged zeros, total 2),
+# and the same with the natural persons' figure changed to 0, as benchmarks/plant_tables.py plants it.
+KJJ_HANDLED = "（七）总计\n2\n0\n2\n"
+KJJ_HANDLED_PLANTED = "（七）总计\n0\n0\n2\n"
+
+
+def _planted_kjj(tmp_path: Path) -> Path:
+    text = KJJ_2022.read_text(encoding="utf-8")
+    assert text.count(KJJ_HANDLED) == 1
+    path = tmp_path / "source.txt"
+    path.write_text(text.replace(KJJ_HANDLED, KJJ_HANDLED_PLANTED), encoding="utf-8")
+    return path
+
+
+def test_a_row_that_adds_up_under_no_reading_is_proved_broken(tmp_path: Path):
+    # "0 / 0 / 2" for seven cells, and the copy now prints a line twice in a row, so its lines are not
+    # merged: wherever the unprinted cells go, the six applicant cells never sum to the total.  The
+    # cells stay open, but the break is certain.
+    dec = _decoded(_planted_kjj(tmp_path).read_text(encoding="utf-8"))
+    t3 = dec.tables["T3"]
+    assert t3.value("handled_total.total") is None  # open: 0 or 2
+    [proof] = t3.proven_breaks
+    assert (proof.family, proof.where) == ("t3_row_total", "handled_total")
+    assert proof.fixed == {"T3.handled_total.natural": 0, "T3.handled_total.commercial": 0}
+    assert proof.open["T3.handled_total.total"] == [0, 2] and proof.found is None
+
+
+def test_a_table_broken_in_every_reading_raises_an_error_finding_on_its_certain_cells(tmp_path: Path):
+    # Before, the report printed only the warning "T3 as printed breaks its own arithmetic" and no findings.
+    result = check(_planted_kjj(tmp_path), classify=False)
+    [finding] = [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
+    assert (finding.code, finding.severity) == ("NB102", "error")
+    assert finding.cells == ["T3.handled_total.natural", "T3.handled_total.commercial"]
+    assert finding.expected is None and finding.found is None  # the readings disagree on both
+    assert "无论按哪种读法" in finding.message and "（0或2）" in finding.message
+    assert finding.evidence["broken_in_every_reading"]["open"]["T3.handled_total.total"] == [0, 2]
+    # what the tables stage proved travels with the result JSON
+    again = type(result).from_json(result.to_json())
+    assert again.tables["T3"].proven_breaks == result.tables["T3"].proven_breaks
+
+
+def test_a_table_with_a_consistent_reading_is_not_proved_broken():
+    # The report as printed: its best readings add up, so nothing is proved and nothing is raised.
+    result = check(KJJ_2022, classify=False)
+    assert not result.tables["T3"].proven_breaks
+    assert not [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
+
+
+def test_no_proof_from_a_search_that_ran_out_of_time(tmp_path: Path):
+    result = check(_planted_kjj(tmp_path), classify=False, decode_seconds=0.0001)
+    assert not [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
+    assert all(not t.proven_breaks for t in result.tables.values())
+
+
+def test_a_row_that_adds_up_only_if_a_line_stands_for_two_cells_is_proved_broken_only_without_merging():
+    # putian-ptszf-2019's （一）予以公开 prints 6 lines for 7 cells: 287+24+2+0+1 = 314, not 315, unless
+    # the "1" stands for two cells (a merged repeat).  While the text may merge lines that reading
+    # counts and nothing is proved; in text that prints a line twice in a row it is ruled out.
+    from nianbao.tables.decode.proof import prove_breaks
+    from nianbao.tables.decode.readings import T3_SHAPE, every_line_reading
+    from nianbao.tables.decode.tokens import line_tokens, may_merge
+    from nianbao.tables.schema import t3_equations
+
+    text = (PUTIAN / "putian-ptszf-2019" / "source.txt").read_text(encoding="utf-8")
+    assert may_merge(text) and "予以公开\n287\n24\n2\n0\n1\n315\n" in text
+    tokens = line_tokens("287\n24\n2\n0\n1\n315", 0, False)
+    [row_total] = [e for e in t3_equations(t3_rows("2019")) if e.family == "t3_row_total" and e.where == "granted"]
+
+    def proofs(merged: bool):
+        readings, complete = every_line_reading(tokens, T3_SHAPE, merged=merged)
+        assert complete
+        return prove_breaks([row_total], {"granted": readings},
+                            lambda ref: (ref.split(".")[1], T3_COLUMNS.index(ref.split(".")[2])))
+
+    assert proofs(merged=True) == []
+    [proof] = proofs(merged=False)
+    # a number split over two lines ("287" / "24" as 28724) is one of the readings tried, so no cell is fixed
+    assert (proof.where, proof.fixed, proof.found) == ("granted", {}, None) and 315 in proof.open["T3.granted.total"]
+
+
+SZF_2019 = PUTIAN / "putian-ptszf-2019" / "source.txt"
+
+
+def _planted_szf(tmp_path: Path, printed: str, planted: str) -> Path:
+    text = SZF_2019.read_text(encoding="utf-8")
+    assert text.count(printed) == 1
+    path = tmp_path / "source.txt"
+    path.write_text(text.replace(printed, planted), encoding="utf-8")
+    return path
+
+
+def test_equations_that_no_reading_satisfies_together_are_one_finding(tmp_path: Path):
+    # putian-ptszf-2019 (merged page text) with （一）予以公开's research figure 2 changed to 3, as the
+    # benchmark plants it: 287+24+3+0+1 = 315 still keeps the row, and each column equation holds in
+    # some reading, but moving a figure to mend one column breaks another: no reading satisfies them all.
+    path = _planted_szf(tmp_path, "予以公开\n287\n24\n2\n0\n1\n315\n", "予以公开\n287\n24\n3\n0\n1\n315\n")
+    result = check(path, classify=False)
+    [proof] = result.tables["T3"].proven_breaks
+    together = {(proof.family, proof.where)} | {(o["family"], o["where"]) for o in proof.others}
+    assert {("t3_result_total", "research"), ("t3_row_total", "granted")} <= together and len(together) >= 2
+    [finding] = [f for f in result.findings if f.family.startswith(("t3_", "t4_"))]
+    assert (finding.code, finding.severity, finding.family) == ("NB103", "error", "t3_result_total")
+    assert "不能同时成立" in finding.message and len(finding.evidence["equations"]) == len(together)
+    assert all(proof.fixed[c] == 0 for c in finding.cells)  # only cells every reading agrees on
+
+
+def test_a_t4_line_no_reading_of_which_keeps_every_group_total(tmp_path: Path):
+    # putian-ptszf-2019's T4 line (13 lines for 15 cells) with one figure changed: each group total can
+    # be kept by some reading, and any two of them, but no reading keeps all three.
+    printed = "3\n8\n0\n1\n12\n0\n1\n0\n1\n2\n1\n0\n1\n五、"
+    path = _planted_szf(tmp_path, printed, printed.replace("\n2\n1\n0\n1\n", "\n2\n4\n0\n1\n"))
+    result = check(path, classify=False)
+    [finding] = [f for f in result.findings if f.family.startswith("t4_")]
+    assert (finding.code, finding.severity, finding.cells) == ("NB104", "error", [])
+    assert len(finding.evidence["equations"]) == 3 and "不能同时成立" in finding.message
+    # the report as printed reads so that every group adds up: nothing is proved there
+    assert not check(SZF_2019, classify=False).tables["T4"].proven_breaks

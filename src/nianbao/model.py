@@ -170,6 +170,34 @@ class Figure:
 
 
 @dataclass
+class ProvenBreak:
+    """An equation of a table that no reading of its printed lines satisfies (with ``others``:
+    that no reading satisfies together with those equations).
+
+    Recorded by the tables stage when page text leaves the table's cells open (blank cells
+    left out, repeated lines merged) and it listed every reading the lines allow: the printed
+    table certainly does not add up there, whichever cells the lines are.  Reconcile reports it.
+    """
+
+    family: str  # t3_balance | t3_row_total | t3_result_total | t4_group_total
+    where: str  # the column, row or T4 group (tables.schema.Equation.where)
+    lhs: list[str]
+    rhs: list[str]
+    total: str
+    fixed: dict[str, float | int] = field(default_factory=dict)  # cells with one value in every reading
+    open: dict[str, list[float | int]] = field(default_factory=dict)  # the others -> the values they take
+    found: float | int | None = None  # the total, when every reading agrees on it
+    expected: float | int | None = None  # what the other cells make it, when every reading agrees
+    # Equations ({family, where, lhs, rhs, total}) that cannot hold together with this one: each may
+    # hold in some reading, but every reading breaks one of them.  Empty: this one alone never holds.
+    others: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def refs(self) -> list[str]:
+        return list(dict.fromkeys(self.lhs + self.rhs + [r for o in self.others for r in o["lhs"] + o["rhs"]]))
+
+
+@dataclass
 class CanonicalTable:
     """A standard table mapped onto the canonical keys of its layout."""
 
@@ -180,6 +208,7 @@ class CanonicalTable:
     method: str = "grid"  # grid / flattened / camelot / …
     missing_rows: list[str] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
+    proven_breaks: list[ProvenBreak] = field(default_factory=list)  # equations broken in every reading
 
     def value(self, key: str) -> float | int | None:
         fig = self.figures.get(key)
@@ -357,6 +386,7 @@ class ReportResult:
                     "method": t.method,
                     "missing_rows": t.missing_rows,
                     "missing_columns": t.missing_columns,
+                    "proven_breaks": [_asdict(b) for b in t.proven_breaks],
                     "figures": [_asdict(f) for f in t.figures.values()],
                 }
                 for name, t in self.tables.items()
@@ -391,6 +421,7 @@ class ReportResult:
                 method=det.get("method", "grid"),
                 missing_rows=det.get("missing_rows", []),
                 missing_columns=det.get("missing_columns", []),
+                proven_breaks=[_build(ProvenBreak, b) for b in det.get("proven_breaks", [])],
             )
         return cls(
             source=d["source"],

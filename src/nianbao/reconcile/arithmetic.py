@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..model import ProvenBreak
 from ..tables import schema
 from .names import _T4_GROUP_LABELS as T4_GROUP_LABELS, cell_label, column_label, row_label
 
@@ -52,8 +53,15 @@ class Problem:
     found: float | int | None
     expected: float | int | None
     equations: list[Equation]
-    kind: str  # "cell", "equation", "bound" (parts absent, the others exceed the total) or "blank"
+    kind: str  # "cell", "equation", "bound" (parts absent, the others exceed the total), "blank" or "every_reading"
     sums: list[tuple[float, float]] = field(default_factory=list)  # (lhs, rhs) per equation
+    proof: ProvenBreak | None = None  # kind "every_reading": what the tables stage proved
+
+    @property
+    def cells(self) -> list[str]:
+        """The cells a finding names: an equation broken in every reading names only the cells
+        that have one value in every reading (possibly none)."""
+        return list(self.proof.fixed) if self.proof is not None else [self.cell]
 
 
 _CODE_OF_FAMILY = {"t3_balance": BALANCE, "t3_row_total": ROW_TOTAL, "t3_result_total": RESULT_TOTAL,
@@ -140,6 +148,29 @@ def _analyse(ctx) -> list[Problem]:
         # The value the named cell would need for the equation to hold.
         expected = found + (rhs - lhs if eq.total in eq.lhs else lhs - rhs)
         problems.append(Problem(eq.code, eq.total, found, expected, [eq], "equation", [(lhs, rhs)]))
+    problems += _broken_every_reading(ctx, enabled, blanked)
+    return problems
+
+
+def _broken_every_reading(ctx, enabled: set[str], blanked: set[str]) -> list[Problem]:
+    """Equations the tables stage proved broken in every reading of the printed lines, whose
+    cells are open (the checks above skip them): certain errors, not guessed figures."""
+    problems = []
+    for table in ctx.result.tables.values():
+        for proof in table.proven_breaks:
+            code = _CODE_OF_FAMILY.get(proof.family)
+            if code not in enabled or blanked.intersection(proof.refs):
+                continue
+            if all(ctx.value(r) is not None for r in proof.refs):
+                continue  # every cell is certain: checked as printed above
+            named = schema.Equation(proof.family, proof.where, tuple(proof.lhs), tuple(proof.rhs), proof.total)
+            others = [schema.Equation(o["family"], o["where"], tuple(o["lhs"]), tuple(o["rhs"]), o["total"])
+                      for o in proof.others]
+            eqs = _checked([named, *others])
+            sums = ([(_sum(ctx, e.lhs), _sum(ctx, e.rhs)) for e in eqs]
+                    if all(r in proof.fixed for r in proof.refs) else [])
+            problems.append(Problem(code, proof.total, proof.found, proof.expected, eqs, "every_reading", sums,
+                                    proof=proof))
     return problems
 
 
@@ -217,6 +248,8 @@ def describe(problem: Problem) -> str:
             f"{eq.label}不成立：表中列出的各项合计已达 {fmt(problem.expected)}，超过{where}的 {fmt(problem.found)}"
             "（另有未列出或未能读出的行，只会使合计更大）。"
         )
+    if problem.kind == "every_reading":
+        return _describe_every_reading(problem)
     if problem.kind == "cell":
         rules = "；".join(e.label for e in problem.equations)
         return (
@@ -229,3 +262,28 @@ def describe(problem: Problem) -> str:
         f"{eq.label}不成立：左边 {fmt(lhs)}，右边 {fmt(rhs)}，相差 {fmt(abs(lhs - rhs))}"
         f"（{where}为 {fmt(problem.found)}，按其余各项应为 {fmt(problem.expected)}）。"
     )
+
+
+def _describe_every_reading(problem: Problem) -> str:
+    from .names import fmt
+
+    proof = problem.proof
+    eq = problem.equations[0]
+    if len(problem.equations) == 1:
+        text = (f"{eq.label}不成立：表中印出的各行数字有多种读法（页面文字略去空白单元格或合并相同的行），"
+                "但无论按哪种读法此关系都不成立，表格本身有误。")
+    else:
+        rules = "；".join(e.label for e in problem.equations)
+        text = (f"以下 {len(problem.equations)} 个勾稽关系不能同时成立：{rules}。表中印出的各行数字有多种读法"
+                "（页面文字略去空白单元格或合并相同的行），每一种都能满足其中一部分，但没有一种能全部满足，"
+                "表格本身有误。")
+    if proof.fixed:
+        text += "各读法一致的单元格：" + "、".join(f"{cell_label(r)} {fmt(v)}" for r, v in proof.fixed.items()) + "。"
+    if proof.open and len(proof.open) <= 12:
+        text += "未能确定的单元格：" + "、".join(
+            f"{cell_label(r)}（{'或'.join(fmt(v) for v in values)}）" for r, values in proof.open.items()) + "。"
+    elif proof.open:
+        text += f"另有 {len(proof.open)} 个单元格未能确定（候选值见证据）。"
+    if proof.found is not None and proof.expected is not None:
+        text += f"按各读法，{cell_label(proof.total)}为 {fmt(proof.found)}，按其余各项应为 {fmt(proof.expected)}。"
+    return text + "请对照原表核对。"

@@ -1,7 +1,10 @@
 """NB101–NB104: the arithmetic printed into the T3 and T4 templates (format.md).
 
 The four rules share one joint analysis (``reconcile.arithmetic``) so that a
-single mistyped cell is reported once, by the rule it belongs to most.
+single mistyped cell is reported once, by the rule it belongs to most.  They also
+report what the tables stage proved about page text that leaves cells open
+(``CanonicalTable.proven_breaks``): an equation, or a set of equations, that no
+reading of the printed lines satisfies is certain, though its cells are not.
 """
 
 from __future__ import annotations
@@ -24,19 +27,21 @@ def _report(ctx) -> Iterator[Finding]:
     for problem in analyse(ctx):
         if problem.code != ctx.rule.code:
             continue
-        claims = supporting_claims(ctx, problem.cell)
+        claims = supporting_claims(ctx, problem.cell) if problem.proof is None else []
         yield ctx.finding(
             with_claims(describe(problem), ctx, claims),
             expected=problem.expected,
             found=problem.found,
-            cells=[problem.cell],
+            cells=problem.cells,
             claims=claims,
             evidence_cells=[r for eq in problem.equations for r in eq.refs],
             equations=[
                 {"label": eq.label, "lhs": list(eq.lhs), "rhs": list(eq.rhs), "lhs_sum": s[0], "rhs_sum": s[1]}
-                for eq, s in zip(problem.equations, problem.sums)
+                # an equation broken in every reading has no sums when its cells stay open
+                for eq, s in zip(problem.equations, problem.sums or [(None, None)] * len(problem.equations))
             ],
             explained_by_one_cell=problem.kind == "cell",
+            **({"broken_in_every_reading": {"open": problem.proof.open}} if problem.proof else {}),
         )
 
 

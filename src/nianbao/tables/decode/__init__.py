@@ -30,10 +30,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from itertools import combinations
 from dataclasses import dataclass, field
 
-from ...model import CanonicalTable, Figure, Message, Provenance
-from ..schema import T2_COLUMN_LABELS, T2_ROW_LABELS, T3_COLUMNS, T4_GROUPS, t3_equations, t3_rows
+from ...model import CanonicalTable, Figure, Message, ProvenBreak, Provenance
+from ..schema import T2_COLUMN_LABELS, T2_ROW_LABELS, T3_COLUMNS, T4_GROUPS, t3_equations, t3_rows, t4_equations
 from .hints import narrative_hints
 from .labels import FoundLabel, find_labels, t2_labels, t2_rows_for, t3_labels
 from .readings import (
@@ -44,15 +45,18 @@ from .readings import (
     RowShape,
     Split,
     enumerate_splits,
+    every_line_reading,
     group_violations,
+    keeps_group_totals,
     line_readings,
     lost_blank_splits,
     magnitude_prior,
     t2_shape,
 )
+from .proof import prove_breaks, prove_together
 from .regions import T2_BLOCK, Regions, detect_layout, find_regions, single_other_row
 from .solve import W_COLUMN, W_ROW, Hint, RowChoice, Rule, Solution, score_row, solve_joint
-from .tokens import GLUED, LINES, MERGED, RowRun, first_run, line_tokens, row_runs, text_style, tokenize
+from .tokens import GLUED, LINES, MERGED, RowRun, first_run, line_tokens, may_merge, row_runs, text_style, tokenize
 
 SPLIT_LIMIT = 400  # glued splits listed per row before only total-keeping ones are listed
 SPLIT_LIMIT_EXHAUSTIVE = 10_000  # the same when a table's decoding breaks a rule
@@ -446,7 +450,57 @@ def _decode_t3(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
             ctx, table, rows.runs[choice.row], T3_COLUMNS, lambda c, r=choice.row: f"{r}.{c}",
             _row_options(choice, sol), confidence, certain=choice.row not in rows.incomplete and not sol.timed_out,
         )
+    if sol.broken and not sol.timed_out and style != GLUED:
+        proof_deadline = ctx.deadline()
+        readings = _every_reading(runs, rows, T3_SHAPE, style, may_merge(ctx.text), proof_deadline)
+        equations = t3_equations(t3_rows(ctx.layout, ctx.single_other))
+        table.proven_breaks = _proven(equations, readings, _t3_cell, proof_deadline)
     ctx.result.tables["T3"] = table
+
+
+def _proven(equations, readings: dict[str, list[Split]], locate, deadline: float) -> list[ProvenBreak]:
+    """The equations no reading satisfies; if each holds in some reading, a set of them that
+    no reading satisfies together."""
+    alone = prove_breaks(equations, readings, locate)
+    if alone:
+        return alone
+    together = prove_together(equations, readings, locate, deadline)
+    return [together] if together is not None else []
+
+
+def _t3_cell(ref: str) -> tuple[str, int]:
+    row, _, col = ref.partition(".")[2].rpartition(".")
+    return row, T3_COLUMNS.index(col)
+
+
+def _every_reading(
+    runs: list[RowRun], rows: _T3Rows | None, shape: RowShape, style: str, merged: bool, deadline: float
+) -> dict[str, list[Split]]:
+    """Every reading of each row whose readings can all be listed within the time budget (the
+    rows left out leave their equations unproved).  Only line styles: a glued run's readings
+    with lost blanks are listed only when they keep the row's total.  A line may stand for
+    several equal cells unless the text rules merging out (a line repeats the one before it):
+    the text looking merged is only a likelihood, so what is proved must hold either way
+    (``merged``: the text may merge lines, ``tokens.may_merge``)."""
+    out: dict[str, list[Split]] = {}
+    for run in runs:
+        if time.monotonic() >= deadline:
+            break  # out of time: the rows not listed prove nothing
+        if not run.variants:
+            if rows is not None and run.row in rows.runs:
+                out[run.row] = [_empty_row(run, shape)]
+            continue
+        if rows is not None and run.row in rows.unreadable:
+            continue
+        splits: list[Split] = []
+        complete = True
+        for body, start in run.variants:
+            got, done = every_line_reading(_tokens(body, start, shape, style), shape, merged=merged)
+            splits += got
+            complete = complete and done
+        if complete and splits:
+            out[run.row] = splits
+    return out
 
 
 def _report_assumptions(
@@ -585,7 +639,37 @@ def _decode_t4(ctx: _Context, region: tuple[int, int], style: str, hints: list[H
     _report_solution(ctx, "T4", sol, [choice], {"T4": run})
     table = CanonicalTable("T4", ctx.layout, method="flattened")
     _emit_row(ctx, table, run, T4_SHAPE.columns, lambda c: c, chosen, _table_confidence(sol), certain=complete)
+    if sol.broken and style != GLUED:
+        proof_deadline = ctx.deadline()
+        readings = _every_reading([run], None, T4_SHAPE, style, may_merge(ctx.text), proof_deadline)
+        table.proven_breaks = _proven(t4_equations(), readings,
+                                      lambda ref: ("T4", T4_SHAPE.columns.index(ref.partition(".")[2])), proof_deadline)
+        if not table.proven_breaks and "T4" not in readings and time.monotonic() < proof_deadline:
+            table.proven_breaks = _t4_groups_never_kept(ctx, run)
     ctx.result.tables["T4"] = table
+
+
+def _t4_groups_never_kept(ctx: _Context, run: RowRun) -> list[ProvenBreak]:
+    """T4's line has too many readings to list them all: the fewest groups whose totals no
+    reading keeps together, searched group set by group set (the walk prunes as a group closes)."""
+    tokens = [_tokens(body, start, T4_SHAPE, LINES) for body, start in run.variants]
+    merged = may_merge(ctx.text)
+    equations = {eq.where: eq for eq in t4_equations()}
+    for size in range(1, len(T4_GROUPS) + 1):
+        for groups in combinations(range(len(T4_GROUPS)), size):
+            shape = RowShape(T4_SHAPE.columns, T4_SHAPE.kinds, tuple(T4_SHAPE.groups[g] for g in groups))
+            verdicts = [keeps_group_totals(t, shape, merged=merged) for t in tokens]
+            if any(v is None for v in verdicts):
+                return []  # could not try every reading: nothing is proved
+            if not any(verdicts):
+                named, *others = (equations[T4_GROUPS[g]] for g in groups)
+                return [ProvenBreak(
+                    family=named.family, where=named.where, lhs=list(named.lhs), rhs=list(named.rhs),
+                    total=named.total,
+                    others=[{"family": e.family, "where": e.where, "lhs": list(e.lhs), "rhs": list(e.rhs),
+                             "total": e.total} for e in others],
+                )]
+    return []
 
 
 def _t4_broken(split: Split) -> list[str]:

@@ -290,6 +290,28 @@ def line_readings(
     return sorted(best.values(), key=lambda r: (r.cost, r.prior)), done and done_literal
 
 
+def every_line_reading(
+    tokens: list[Token], shape: RowShape, *, merged: bool, limit: int = LINE_READINGS_LIMIT,
+) -> tuple[list[Split], bool]:
+    """Every distinct reading of a row printed one cell per line, whatever it assumes and
+    whichever totals it breaks (``MAX_JOINS`` joins beyond those the line count forces, as
+    ``line_readings`` allows at most).  For proving that no reading satisfies an equation.
+    Returns the readings and whether the list is complete."""
+    forced = max(0, len(tokens) - len(shape.columns))
+    readings, done = _walk_lines(tokens, shape, merged, EXTRA_COST, forced + MAX_JOINS, keep_sums=False,
+                                 max_cost=None, limit=limit)
+    return [r.split for r in readings], done
+
+
+def keeps_group_totals(tokens: list[Token], shape: RowShape, *, merged: bool) -> bool | None:
+    """Does some reading of a row printed one cell per line keep all of ``shape``'s group totals
+    (with as many joins as ``every_line_reading`` allows)?  None: the readings could not all be tried."""
+    forced = max(0, len(tokens) - len(shape.columns))
+    readings, done = _walk_lines(tokens, shape, merged, EXTRA_COST, forced + MAX_JOINS, keep_sums=True,
+                                 max_cost=None, limit=1)
+    return True if readings else (False if done else None)
+
+
 def _walk_lines(
     tokens: list[Token], shape: RowShape, merged: bool, lost_cost: int, max_joins: int, *,
     keep_sums: bool, max_cost: int | None, limit: int,

@@ -155,6 +155,12 @@ def _item_digits(body: str) -> int:
     return len(re.findall(r"\d(?=\s*[.．、]\s*\D)|(?:19|20)\d\d(?=\s*年)", body))
 
 
+def may_merge(text: str) -> bool:
+    """Could the text merge consecutive identical lines?  Not if some line repeats the one before it."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    return not any(a == b for a, b in zip(lines, lines[1:]))
+
+
 def repeats_merged(text: str, tables: list[str]) -> bool:
     """Does the text merge consecutive identical lines?
 
@@ -163,8 +169,7 @@ def repeats_merged(text: str, tables: list[str]) -> bool:
     (what a row of equal cells, typically zeros, becomes when merged; with every cell
     printed such rows would show the same line several times in a row).
     """
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    if any(a == b for a, b in zip(lines, lines[1:])):
+    if not may_merge(text):
         return False
     lone = 0
     for body in tables:
