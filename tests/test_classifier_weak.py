@@ -95,10 +95,14 @@ def test_a_problem_list_then_a_measure_list_without_headings():
 # ---- legacy numbering and lost headings ---------------------------------------------------------
 
 
-def test_a_legacy_report_whose_part_three_heading_was_lost():
-    """莆田 2008: the 依申请公开 subsections sit under part 二; their heading says on_request."""
+def test_a_legacy_report_by_its_legacy_part_titles():
+    """莆田 2008 (legacy template): part 三 "依申请公开政府信息办理情况" gives on_request, part 七
+    "需要说明的事项与附表" other (it is not part of 六, the problems and measures), its 附表 nothing."""
     assert _labels_of("putian-ptszf-2008", "全市各级政府及其工作部门共受理政府信息公开申请100件") == ["on_request"]
     assert _labels_of("putian-ptszf-2008", "各级政府及其工作部门分别对政府信息进行了梳理和编目") == ["proactive"]
+    assert _labels_of("putian-ptszf-2008", "2.政府信息公开文件移交不及时") == ["problem"]
+    assert _labels_of("putian-ptszf-2008", "因2003年至2005年间部分县（区）政府及部门的信息") == ["other"]
+    assert _labels_of("putian-ptszf-2008", "指标名称计量单位年末统计主动公开信息数") == []
 
 
 def test_a_part_heading_taken_for_a_subsection():

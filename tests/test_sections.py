@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +49,9 @@ def test_every_gold_paragraph_is_found_with_its_part(name: str):
         ("六、其他需要报告的事项", 6),
         ("第一部分 总体情况", 1),
         ("一、概述", 1),
+        # the legacy (2008-2018) template's titles
+        ("三、依申请公开政府信息办理情况", 3),
+        ("七、需要说明的事项与附表", 6),
         ("（一）主动公开情况", None),
         ("2023年全年共主动公开信息", None),
     ],
@@ -76,3 +80,18 @@ def test_one_line_copied_page_is_cut_at_headings():
     assert any(p.text.startswith("存在的问题主要有以下几个方面") for p in part5)
     # Flattened table text is not narrative.
     assert not any("本年新收" in p.text for p in paras)
+
+
+def test_a_legacy_report_keeps_its_part_three_and_its_notes_apart():
+    """莆田 2009 (legacy template): "三、依申请公开政府信息办理情况" opens part 3, and
+    "七、需要说明的事项与附表" ends part 五 (problems and measures): its notes are part 六's."""
+    source = Path(__file__).resolve().parents[1] / "corpus" / "putian" / "putian-ptszf-2009" / "source.txt"
+    _parts, paras = segment(load(source))
+
+    def part_of(start: str) -> int:
+        return next(p.part for p in paras if p.text.startswith(start))
+
+    assert part_of("全市各级政府及其工作部门共受理政府信息公开申请421件") == 3
+    assert part_of("“不予公开”的政府信息情况主要为") == 3
+    assert part_of("3.通过建立政府信息公开示范单位") == 5
+    assert part_of("2009年全市依申请政府信息公开信息数仅421件") == 6
