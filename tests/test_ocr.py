@@ -192,3 +192,29 @@ def test_confident_figure_is_never_changed():
     assert tables["T3"].figures["new_received.natural"].value == 84
     findings = reconcile(ReportResult(source="scan.pdf", layout=layout, tables=tables))
     assert any("T3.new_received.natural" in f.cells for f in findings)
+
+
+# ---------------------------------------------------------------- row labels misread on a small scan
+def test_row_labels_misread_at_150_dpi_still_take_their_rows(tmp_path):
+    """pingtan-2021 printed by LibreOffice and scanned at 150 dpi: OCR reads 「7.属于行政执法案卷」 as
+    「…执法来卷」 and 「8.属于行政查询事项」 as 「…查询手项」, two neighbouring labels no template wording
+    matches; the two rows missing between the rows found around them take them, in order."""
+    import pypdfium2 as pdfium
+    from nianbao.pipeline import check
+    from nianbao.synth import available_makers, render_sample
+
+    if "libreoffice" not in available_makers():
+        pytest.skip("soffice (libreoffice-writer-nogui) is not installed")
+    printed = render_sample(SAMPLES / "pingtan-2021-html", "libreoffice", tmp_path / "lo.pdf")
+    pdf = pdfium.PdfDocument(str(printed))
+    page = next(i + 1 for i in range(len(pdf)) if "执法案卷" in "".join(pdf[i].get_textpage().get_text_range().split()))
+    pdf.close()
+    scan = scan_pdf(printed, tmp_path / "scan.pdf", ScanStyle(dpi=150, seed=0), pages=[page])
+    result = check(scan, classify=False)
+    gold = sample_gold("pingtan-2021-html")["tables"]["T3"]
+    t3 = result.tables["T3"]
+    for row in ("denied.enforcement_file", "denied.query_item"):
+        keys = [k for k in gold if k.startswith(row + ".")]
+        assert len(keys) == 7 and {k: t3.figures[k].value for k in keys if k in t3.figures} == {k: gold[k] for k in keys}, row
+    said = [m.text for m in result.messages if m.code == "table-label-misprinted"]
+    assert any("7.属于行政执法案卷" in t for t in said) and any("8.属于行政查询事项" in t for t in said), said
