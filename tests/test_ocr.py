@@ -247,3 +247,40 @@ def test_header_repeated_on_the_next_page_is_dropped_though_ocr_reads_it_differe
     assert len(want) == 7 and any(want.values())
     assert {k: t3.figures[k].value for k in want} == want
     assert not [f for f in result.findings if f.family.startswith("t3")], [f.message for f in result.findings]
+
+
+# ---------------------------------------------------------------- column rules of a page-tall table, slightly turned
+@pytest.mark.parametrize("turn", [0.13, -0.12])
+def test_page_tall_column_rules_under_the_deskew_threshold_are_found(tmp_path, turn):
+    """The middle page of pingtan-2021's T3 (Chromium) is all table: its column rules run ~1800 px
+    at 200 dpi.  Scanned at 150 dpi and turned by less than the deskew threshold (0.15 degrees), each
+    rule drifts sideways by more than its own width; it must still be a rule, or the page's
+    columns merge and its label and figure cells are read as one."""
+    import pypdfium2 as pdfium
+    from nianbao.pipeline import check
+    from nianbao.synth import available_makers, render_sample
+    from nianbao.synth.scan import scan_page
+
+    if "chromium" not in available_makers():
+        pytest.skip("chromium is not installed")
+    printed = render_sample(SAMPLES / "pingtan-2021-html", "chromium", tmp_path / "p.pdf")
+    pdf = pdfium.PdfDocument(str(printed))
+    texts = ["".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
+    index = next(i for i, t in enumerate(texts) if "予以公开" in t and "申请人情况" not in t and "本年新收" not in t)
+    image = pdf[index].render(scale=150 / 72, grayscale=True).to_pil()
+    pdf.close()
+
+    class Turn:  # the scan's random draws, with the turn fixed
+        def uniform(self, a, b):
+            return turn
+
+        def randrange(self, n):
+            return 7
+
+    page = scan_page(image, ScanStyle(dpi=150), Turn())
+    scan = tmp_path / "scan.pdf"
+    page.save(scan, "PDF", resolution=150)
+    result = check(scan, classify=False)
+    gold = sample_gold("pingtan-2021-html")["tables"]["T3"]
+    got = {k: f.value for k, f in result.tables["T3"].figures.items()}
+    assert len(got) >= 12 * 7 and got.items() <= gold.items()  # the 12 rows the page prints, every figure right
