@@ -19,8 +19,10 @@ All boxes here are top-based (x0, top, x1, bottom) in PDF points.
 from __future__ import annotations
 
 import bisect
+import difflib
 import logging
 import re
+import unicodedata
 
 from ..model import Cell, Provenance
 from .charfix import fix_chars
@@ -517,15 +519,29 @@ def _row_key(row: list[Cell]) -> tuple[str, ...]:
 def _repeated_header(first: list[list[Cell]], part: list[list[Cell]]) -> int:
     """How many leading rows of a continuation repeat the table's header: rows without
     figures whose texts all appear in the first part's first rows (a repeated header
-    may be cut into cells differently on the new page)."""
-    header_texts = {re.sub(r"\s", "", c.text) for row in first[:4] for c in row if c.text}
+    may be cut into cells differently on the new page, and OCR reads it a little
+    differently on each page: 「…第四日项之和」 for 「…第四项之和」)."""
+    header_texts = {_header_key(c.text) for row in first[:4] for c in row if c.text}
     n = 0
     while n < min(len(part), 4):
-        texts = {re.sub(r"\s", "", c.text) for c in part[n] if c.text}
-        if not texts or _has_figure(part[n]) or not texts <= header_texts:
+        texts = {_header_key(c.text) for c in part[n] if c.text}
+        if not texts or _has_figure(part[n]) or not all(_in_header(t, header_texts) for t in texts):
             break
         n += 1
     return n
+
+
+def _header_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", re.sub(r"\s", "", text))
+
+
+def _in_header(text: str, header_texts: set[str]) -> bool:
+    if text in header_texts:
+        return True
+    return any(difflib.SequenceMatcher(None, text, h).ratio() >= _HEADER_SIMILARITY for h in header_texts)
+
+
+_HEADER_SIMILARITY = 0.85  # a character or two misread in a long header cell; short words must match exactly
 
 
 def table_text(rows: list[list[Cell]]) -> str:

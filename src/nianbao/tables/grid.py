@@ -169,30 +169,40 @@ def _map_t3(views: list[RowView], out: _Found) -> None:
 
 
 def _match_misprinted(rows: dict[str, RowView], unknown: list[RowView], single_other: bool, out: _Found) -> None:
-    """A row whose label matches no template wording ("2.其他法律行政止公开") takes the one row of the
-    template missing between the rows found above and below it, if its words are close enough."""
-    order = [r.key for r in schema.t3_rows("2019" if single_other else "2021")]
+    """Rows whose labels match no template wording ("2.其他法律行政止公开" as printed; "7.属于行政执法来卷"
+    as OCR misreads a small scan) take the rows of the template missing between the rows found above
+    and below them: when as many such rows stand in that gap as the template misses there, they are
+    paired in order, each only if its words are close enough to the template row it takes."""
+    specs = schema.t3_rows("2019" if single_other else "2021")
+    order = [r.key for r in specs]
     position = {(v.block, v.row): k for k, v in rows.items()}
+    gaps: dict[tuple[int, int], list[RowView]] = {}
     for v in unknown:
         above = [k for (b, r), k in position.items() if (b, r) < (v.block, v.row)]
         below = [k for (b, r), k in position.items() if (b, r) > (v.block, v.row)]
         lo = max((order.index(k) for k in above if k in order), default=-1)
         hi = min((order.index(k) for k in below if k in order), default=len(order))
+        gaps.setdefault((lo, hi), []).append(v)
+    for (lo, hi), views in gaps.items():
         gap = [k for k in order[lo + 1 : hi] if k not in rows]
-        if len(gap) != 1:
+        if len(gap) != len(views):
             continue
-        spec = next(r for r in schema.t3_rows("2019" if single_other else "2021") if r.key == gap[0])
-        printed = v.last_label
-        template = compact(re.sub(r"^\d+[.．]", "", spec.label))
-        if difflib.SequenceMatcher(None, re.sub(r"^\d+[.．]", "", printed), template).ratio() < _MIN_SIMILARITY:
+        views = sorted(views, key=lambda v: (v.block, v.row))
+        pairs = [(v, next(r for r in specs if r.key == key)) for v, key in zip(views, gap)]
+        if not all(_similar(v.last_label, spec.label) for v, spec in pairs):
             continue
-        rows[spec.key] = v
-        position[(v.block, v.row)] = spec.key
-        out.messages.append(Message(
-            "warning", "table-label-misprinted",
-            f"T3: the row label 「{printed}」 is not the template's wording; it was read as the row in its place, "
-            f"「{spec.label}」 (the rows around it match)",
-        ))
+        for v, spec in pairs:
+            rows[spec.key] = v
+            out.messages.append(Message(
+                "warning", "table-label-misprinted",
+                f"T3: the row label 「{v.last_label}」 is not the template's wording (misprinted, or misread on a scan); "
+                f"it was read as the row in its place, 「{spec.label}」 (the rows around it match)",
+            ))
+
+
+def _similar(printed: str, label: str) -> bool:
+    template = compact(re.sub(r"^\d+[.．]", "", label))
+    return difflib.SequenceMatcher(None, re.sub(r"^\d+[.．]", "", printed), template).ratio() >= _MIN_SIMILARITY
 
 
 _MIN_SIMILARITY = 0.6
