@@ -41,7 +41,7 @@ from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
-from operator import mul
+from operator import itemgetter, mul
 from typing import Any, Union
 
 from ..model import Message, Paragraph
@@ -153,21 +153,30 @@ class TfidfFeatures:
             return jieba_words(text)
         return char_ngrams(text.lower() if self.lowercase else text, *self.ngram_range)
 
-    def vector(self, tokens: Sequence[str]) -> tuple[list[int], list[float]]:
-        """(columns, values) of the non-zero features of one text's tokens."""
+    def vector(self, counts: Mapping[str, int]) -> tuple[list[int], list[float]]:
+        """(columns, values) of the non-zero features of one text's token counts."""
         columns_of = self.columns
-        # count every token first (in C), then keep the vocabulary's: far fewer lookups
-        kept = [(columns_of[t], n) for t, n in Counter(tokens).items() if t in columns_of]
+        if len(columns_of) < len(counts):  # a small vocabulary (the cue words): look up its terms
+            kept = [(c, counts[t]) for t, c in columns_of.items() if t in counts]
+        else:
+            kept = [(columns_of[t], n) for t, n in counts.items() if t in columns_of]
         columns = [c for c, _ in kept]
-        values = [math.log(n) + 1.0 if self.sublinear_tf else float(n) for _, n in kept]
-        if self.idf is not None:
-            values = list(map(mul, values, map(self.idf.__getitem__, columns)))
+        log, idf = math.log, self.idf
+        if self.sublinear_tf:
+            values = [log(n) + 1.0 for _, n in kept] if idf is None else [(log(n) + 1.0) * idf[c] for c, n in kept]
+        else:
+            values = [float(n) for _, n in kept] if idf is None else [n * idf[c] for c, n in kept]
+        weight = self.weight
         if self.norm == "l2":
             length = math.sqrt(sum(map(mul, values, values)))
             if length > 0:
-                values = [v / length for v in values]
-        offset, weight = self.offset, self.weight
-        return [c + offset for c in columns], [v * weight for v in values]
+                values = [v / length * weight for v in values]
+            elif weight != 1.0:
+                values = [v * weight for v in values]
+        elif weight != 1.0:
+            values = [v * weight for v in values]
+        offset = self.offset
+        return [c + offset for c in columns], values
 
 
 @dataclass
@@ -190,7 +199,10 @@ class LinearModel:
 
     def scores(self, columns: Sequence[int], values: Sequence[float]) -> list[float]:
         """features · coef + intercept, one score per row of coefficients."""
-        return [sum(map(mul, values, map(row.__getitem__, columns))) + b for row, b in zip(self.coef, self.intercept)]
+        if len(columns) < 2:  # itemgetter of one index gives the item, not a tuple
+            return [sum(map(mul, values, map(row.__getitem__, columns))) + b for row, b in zip(self.coef, self.intercept)]
+        pick = itemgetter(*columns)
+        return [sum(map(mul, values, pick(row))) + b for row, b in zip(self.coef, self.intercept)]
 
     def predict_proba(self, rows: Sequence[tuple[Sequence[int], Sequence[float]]]) -> Rows:
         out = []
@@ -330,13 +342,13 @@ class ParagraphClassifier(Labeller):
         rows = []
         for text in texts:
             text = normalise(text)
-            tokens: dict[tuple[Any, ...], list[str]] = {}
+            counts: dict[tuple[Any, ...], Counter[str]] = {}
             parts = []
             for block in self.features:
                 key = block.tokenizer
-                if key not in tokens:
-                    tokens[key] = block.tokens(text)
-                parts.append(block.vector(tokens[key]))
+                if key not in counts:
+                    counts[key] = Counter(block.tokens(text))
+                parts.append(block.vector(counts[key]))
             columns: list[int] = []
             values: list[float] = []
             for block_columns, block_values in parts:
