@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from functools import lru_cache
+from operator import ne
 from pathlib import Path
 
 from ..model import Document
@@ -51,7 +52,7 @@ def is_traditional(text: str) -> bool:
     sample = "".join(_CJK.findall(text[:50_000]))
     if len(sample) < 50:
         return False
-    changed = sum(a != b for a, b in zip(sample, sample.translate(_char_map())))
+    changed = sum(map(ne, sample, sample.translate(_char_map())))
     return changed >= TRADITIONAL_SHARE * len(sample)
 
 

@@ -103,7 +103,7 @@ def jieba_words(text: str) -> list[str]:
 
 
 def _is_punct(word: str) -> bool:
-    return all(not ch.isalnum() for ch in word)
+    return not any(map(str.isalnum, word))
 
 
 def char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
