@@ -14,10 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "corpus" / "samples" / "pingtan-2023-html" / "source.html"
 
 # Made late: numpy (the paragraph model is applied in plain Python), opencc (only its t2s list
-# is read), cn2an (unusual numerals only); and what only other formats, stores or commands need.
+# is read), cn2an (unusual numerals only), markupsafe (--html/--csv only); and what only other
+# formats, stores or commands need.
 HEAVY = ("numpy", "scipy", "sklearn", "skops", "joblib", "cn2an", "opencc", "pandas", "duckdb", "pyarrow",
          "ortools", "pypdfium2", "camelot", "pdfplumber", "docx", "spacy", "dask", "distributed", "fastapi",
-         "uvicorn", "matplotlib")
+         "uvicorn", "matplotlib", "jinja2", "markupsafe")
 
 RUN_CLI = (
     "import json, sys\n"
