@@ -108,7 +108,7 @@ def test_an_opening_title_decides_a_paragraph_alone(model):
     when classified alone, as a subsection heading is read in a report."""
     text = _labels_rows()["p0315"]["text"]
     assert text.startswith("(四)平台建设情况。")
-    assert clf.LABELS[int(model.predict_proba([text])[0].argmax())] != "management"  # the words alone
+    assert clf.LABELS[int(np.argmax(model.predict_proba([text])[0]))] != "management"  # the words alone
     assert model.predict([text])[0][0] == "management"
 
 
@@ -251,7 +251,7 @@ def test_saved_model_is_json_and_npz_and_gives_the_same_probabilities(tmp_path):
     loaded = clf.ParagraphClassifier.load(tmp_path)
     texts = [t for t, _ in SMALL_TRAINING] + ["本年度未收取信息处理费。"]
     assert np.allclose(loaded.predict_proba(texts), fitted.predict_proba(texts), rtol=0, atol=1e-12)
-    assert loaded.transitions is not None and (loaded.transitions.matrix == fitted.transitions.matrix).all()
+    assert loaded.transitions is not None and np.array_equal(loaded.transitions.matrix, fitted.transitions.matrix)
     assert np.allclose(loaded.problem_probability(texts), fitted.problem_probability(texts), rtol=0, atol=1e-12)
     assert loaded.info == {"version": training.MODEL_VERSION}
 

@@ -41,3 +41,20 @@ def test_simplified_reports_are_not_converted():
     result = check(SAMPLES / "jinshui-sfj-2023-txt" / "source.txt", classify=False)
     assert not any(m.code == "traditional-script" for m in result.messages)
     assert all(c.printed is None for c in result.claims)
+
+
+def test_the_character_map_holds_every_one_to_one_line_of_opencc_t2s():
+    """Read line by line, OpenCC's TSCharacters.txt gives the same map as the one-pass reading."""
+    import importlib.resources
+
+    from nianbao.ingest.script import _char_map
+
+    text = (importlib.resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    expected = {}
+    for line in text.splitlines():
+        trad, _, readings = line.partition("\t")
+        first = readings.split(" ")[0]
+        if len(trad) == 1 and len(first) == 1:
+            expected[ord(trad)] = first
+    assert len(expected) > 4000
+    assert _char_map() == expected

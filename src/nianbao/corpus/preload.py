@@ -28,7 +28,12 @@ _TINY_REPORT = """某县人民政府2023年政府信息公开工作年度报告
 
 
 def warm_up() -> None:
+    # What the tiny report does not reach but most corpora do: the flattened-table decoder
+    # (OR-Tools, ~0.4 s of CPU to import) and the PDF reader.  Imported here once, not in every
+    # worker after it forks, where two workers would each pay it on the shared cores.
+    from ..ingest import pdf  # noqa: F401
     from ..pipeline import check
+    from ..tables.decode import solve  # noqa: F401
 
     with tempfile.TemporaryDirectory(prefix="nianbao-warm-") as tmp:
         path = Path(tmp) / "warm_up.txt"

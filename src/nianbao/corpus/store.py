@@ -440,14 +440,14 @@ class Store:
 
     def write_rows(self, batch: list[ReportRows]) -> None:
         """Write pre-flattened reports in one transaction (all or nothing)."""
-        if batch:
-            self._set_meta("corpus_checks_stale", "true")
         if not batch:
             return
         # Last one wins if the same content appears twice in a batch.
         by_id = {rows.report_id: rows for rows in batch}
         ids = list(by_id)
         with _transaction(self.con):
+            # in the same transaction: one commit per batch, and stale exactly when rows were written
+            self._set_meta("corpus_checks_stale", "true")
             # Child rows exist only beside their reports row (same transaction),
             # so only reports already stored need their old rows deleted; a
             # fresh run skips the deletes, which scan the growing child tables.

@@ -9,8 +9,11 @@ Document keeps in ``printed_text`` for evidence.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import lru_cache
+from operator import ne
+from pathlib import Path
 
 from ..model import Document
 
@@ -20,18 +23,24 @@ TRADITIONAL_SHARE = 0.03
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+# A line of TSCharacters.txt that maps one character to one ("這\t这", or "著\t着 著": the first
+# reading); phrases and multi-character lines are left out.
+_ONE_TO_ONE = re.compile(r"^([^\t\n])\t([^ \t\n])(?=[ \n]|$)", re.MULTILINE)
+
+
+def _dictionary_file() -> Path:
+    """OpenCC's t2s character list, found without importing opencc (its import costs every check
+    more than reading the list; only the data file is used)."""
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("No module named 'opencc'", name="opencc")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "TSCharacters.txt"
+
+
 @lru_cache(maxsize=1)
 def _char_map() -> dict[int, str]:
-    import importlib.resources
-
-    text = (importlib.resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
-    table: dict[int, str] = {}
-    for line in text.splitlines():
-        trad, _, simp = line.partition("\t")
-        first = simp.split(" ")[0]
-        if len(trad) == 1 and len(first) == 1:
-            table[ord(trad)] = first
-    return table
+    text = _dictionary_file().read_text(encoding="utf-8")
+    return {ord(trad): simp for trad, simp in _ONE_TO_ONE.findall(text)}
 
 
 def to_simplified(text: str) -> str:
@@ -43,7 +52,7 @@ def is_traditional(text: str) -> bool:
     sample = "".join(_CJK.findall(text[:50_000]))
     if len(sample) < 50:
         return False
-    changed = sum(a != b for a, b in zip(sample, sample.translate(_char_map())))
+    changed = sum(map(ne, sample, sample.translate(_char_map())))
     return changed >= TRADITIONAL_SHARE * len(sample)
 
 

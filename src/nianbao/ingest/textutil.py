@@ -95,9 +95,12 @@ def clean_inline(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def compact(text: str) -> str:
     """Text with all whitespace removed and full-width ASCII folded (for label matching)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("\u200b", "")
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text)).replace("\u200b", "")
 
 
 _HEADING = re.compile(

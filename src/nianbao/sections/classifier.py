@@ -4,10 +4,12 @@ Labels (gold.md): preamble, overview, proactive, on_request, management, problem
 
 The model was trained with scikit-learn (``nianbao.training``: TF-IDF over jieba words + character
 n-grams + cue words, multinomial logistic regression) and exported to a plain format that this
-module applies with numpy alone: ``paragraph_classifier.json`` (vocabularies, settings, the part
+module applies in plain Python: ``paragraph_classifier.json`` (vocabularies, settings, the part
 prior table) and ``paragraph_classifier.npz`` (idf weights, coefficients, intercepts, the label
-order model), loaded with ``allow_pickle=False`` so no file can run code.  Neither scikit-learn
-nor skops is imported here.  The model ships inside the package (``nianbao/models``, read with
+order model), whose float arrays are read by ``npz.read_npz`` (no pickle, so no file can run
+code).  Neither scikit-learn, skops nor numpy is imported here: numpy's import alone costs a
+cold ``nianbao check`` more than applying the model, which is a few thousand multiply-adds per
+paragraph.  Probabilities are lists of rows (one float per label).  The model ships inside the package (``nianbao/models``, read with
 ``importlib.resources``); any other folder holding the two files can be passed instead.
 
 On a segmented report the paragraph's place (part number, subsection heading) is a prior on top
@@ -28,8 +30,10 @@ Entry points:
 from __future__ import annotations
 
 import json
+import math
 import re
 import warnings
+from array import array
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,12 +41,12 @@ from functools import lru_cache
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
+from operator import itemgetter, mul
 from typing import Any, Union
-
-import numpy as np
 
 from ..model import Message, Paragraph
 from .classifier_data import LABELS, inline_heading, subsection_label, weak_label
+from .npz import read_npz
 
 FORMAT = "nianbao-paragraph-classifier"
 FORMAT_VERSION = 1
@@ -51,6 +55,20 @@ ARRAYS_FILENAME = "paragraph_classifier.npz"
 METRICS_FILENAME = "paragraph_classifier.metrics.json"
 
 ModelDir = Union[Path, Traversable]
+Rows = list[list[float]]  # probabilities: one row per text, one column per label
+
+
+def _floats(values: Any) -> array:
+    """A 1-D float array (from numpy at training time, or from ``read_npz``)."""
+    return values if isinstance(values, array) and values.typecode == "d" else array("d", map(float, values))
+
+
+def _float_rows(values: Any) -> list[array]:
+    return [_floats(row) for row in values]
+
+
+def _log(x: float) -> float:
+    return math.log(x) if x > 0 else -math.inf
 
 
 class ModelMissingWarning(UserWarning):
@@ -85,7 +103,7 @@ def jieba_words(text: str) -> list[str]:
 
 
 def _is_punct(word: str) -> bool:
-    return all(not ch.isalnum() for ch in word)
+    return not any(map(str.isalnum, word))
 
 
 def char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
@@ -107,7 +125,7 @@ class TfidfFeatures:
     name: str
     analyzer: str  # one of ANALYZERS
     terms: list[str]  # the vocabulary, in column order
-    idf: np.ndarray | None
+    idf: Sequence[float] | None
     offset: int  # first column of this block in the whole vector
     ngram_range: tuple[int, int] = (1, 1)
     lowercase: bool = False
@@ -122,6 +140,8 @@ class TfidfFeatures:
         if self.norm not in (None, "l2"):
             raise ValueError(f"unknown norm {self.norm!r} in the model (known: l2)")
         self.columns = {term: i for i, term in enumerate(self.terms)}
+        if self.idf is not None:
+            self.idf = _floats(self.idf)
 
     @property
     def tokenizer(self) -> tuple[Any, ...]:
@@ -133,22 +153,30 @@ class TfidfFeatures:
             return jieba_words(text)
         return char_ngrams(text.lower() if self.lowercase else text, *self.ngram_range)
 
-    def vector(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(columns, values) of the non-zero features of one text's tokens."""
+    def vector(self, counts: Mapping[str, int]) -> tuple[list[int], list[float]]:
+        """(columns, values) of the non-zero features of one text's token counts."""
         columns_of = self.columns
-        # count every token first (in C), then keep the vocabulary's: far fewer lookups
-        kept = [(columns_of[t], n) for t, n in Counter(tokens).items() if t in columns_of]
-        columns = np.fromiter((c for c, _ in kept), dtype=np.int64, count=len(kept))
-        values = np.fromiter((n for _, n in kept), dtype=np.float64, count=len(kept))
+        if len(columns_of) < len(counts):  # a small vocabulary (the cue words): look up its terms
+            kept = [(c, counts[t]) for t, c in columns_of.items() if t in counts]
+        else:
+            kept = [(columns_of[t], n) for t, n in counts.items() if t in columns_of]
+        columns = [c for c, _ in kept]
+        log, idf = math.log, self.idf
         if self.sublinear_tf:
-            values = np.log(values) + 1.0
-        if self.idf is not None:
-            values *= self.idf[columns]
+            values = [log(n) + 1.0 for _, n in kept] if idf is None else [(log(n) + 1.0) * idf[c] for c, n in kept]
+        else:
+            values = [float(n) for _, n in kept] if idf is None else [n * idf[c] for c, n in kept]
+        weight = self.weight
         if self.norm == "l2":
-            length = np.sqrt(np.dot(values, values))
+            length = math.sqrt(sum(map(mul, values, values)))
             if length > 0:
-                values /= length
-        return columns + self.offset, values * self.weight
+                values = [v / length * weight for v in values]
+            elif weight != 1.0:
+                values = [v * weight for v in values]
+        elif weight != 1.0:
+            values = [v * weight for v in values]
+        offset = self.offset
+        return [c + offset for c in columns], values
 
 
 @dataclass
@@ -158,25 +186,37 @@ class LinearModel:
     (binary logistic regression: P(classes[1]))."""
 
     classes: list[str]
-    coef: np.ndarray  # (n_classes or 1, n_features)
-    intercept: np.ndarray
+    coef: Sequence[Sequence[float]]  # (n_classes or 1) rows of n_features
+    intercept: Sequence[float]
     link: str = "softmax"  # or "logistic"
-    _by_feature: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.link not in ("softmax", "logistic"):
             raise ValueError(f"unknown link {self.link!r} in the model (known: softmax, logistic)")
-        self._by_feature = np.ascontiguousarray(self.coef.T)
+        self.coef, self.intercept = _float_rows(self.coef), _floats(self.intercept)
+        if len(self.coef) != len(self.intercept):
+            raise ValueError(f"{len(self.coef)} rows of coefficients for {len(self.intercept)} intercepts in the model")
 
-    def predict_proba(self, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-        scores = np.array([values @ self._by_feature[columns] for columns, values in rows]).reshape(len(rows), -1)
-        scores += self.intercept
-        if self.link == "logistic":
-            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
-            return np.stack([1.0 - positive, positive], axis=1)
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+    def scores(self, columns: Sequence[int], values: Sequence[float]) -> list[float]:
+        """features · coef + intercept, one score per row of coefficients."""
+        if len(columns) < 2:  # itemgetter of one index gives the item, not a tuple
+            return [sum(map(mul, values, map(row.__getitem__, columns))) + b for row, b in zip(self.coef, self.intercept)]
+        pick = itemgetter(*columns)
+        return [sum(map(mul, values, pick(row))) + b for row, b in zip(self.coef, self.intercept)]
+
+    def predict_proba(self, rows: Sequence[tuple[Sequence[int], Sequence[float]]]) -> Rows:
+        out = []
+        for columns, values in rows:
+            scores = self.scores(columns, values)
+            if self.link == "logistic":
+                positive = 1.0 / (1.0 + math.exp(-scores[0]))
+                out.append([1.0 - positive, positive])
+                continue
+            top = max(scores)
+            exps = [math.exp(s - top) for s in scores]
+            total = sum(exps)
+            out.append([e / total for e in exps])
+        return out
 
 
 @dataclass
@@ -189,24 +229,38 @@ class LabelOrder:
     measure worded like a proactive-disclosure paragraph right after the problems.
     """
 
-    start: np.ndarray  # P(first label)
-    matrix: np.ndarray  # P(next label | label)
+    start: Sequence[float]  # P(first label)
+    matrix: Sequence[Sequence[float]]  # P(next label | label)
     weight: float = 1.0  # how much the order counts against the text (log-linear)
 
-    def decode(self, probs: np.ndarray) -> list[int]:
+    def __post_init__(self) -> None:
+        self.start, self.matrix = _floats(self.start), _float_rows(self.matrix)
+
+    def decode(self, probs: Sequence[Sequence[float]]) -> list[int]:
         eps = 1e-9
-        log_emit = np.log(probs + eps)
-        log_trans = self.weight * np.log(self.matrix)
-        score = self.weight * np.log(self.start) + log_emit[0]
-        back = np.zeros(probs.shape, dtype=int)
+        n = len(self.start)
+        log_emit = [[_log(p + eps) for p in row] for row in probs]
+        log_trans = [[self.weight * _log(p) for p in row] for row in self.matrix]
+        score = [self.weight * _log(p) + e for p, e in zip(self.start, log_emit[0])]
+        back: list[list[int]] = [[0] * n]
         for t in range(1, len(probs)):
-            candidates = score[:, None] + log_trans
-            back[t] = candidates.argmax(axis=0)
-            score = candidates.max(axis=0) + log_emit[t]
-        path = [int(score.argmax())]
+            came_from, best = [], []
+            for j in range(n):
+                column = [score[i] + log_trans[i][j] for i in range(n)]
+                i_best = _argmax(column)
+                came_from.append(i_best)
+                best.append(column[i_best] + log_emit[t][j])
+            back.append(came_from)
+            score = best
+        path = [_argmax(score)]
         for t in range(len(probs) - 1, 0, -1):
-            path.append(int(back[t, path[-1]]))
+            path.append(back[t][path[-1]])
         return path[::-1]
+
+
+def _argmax(values: Sequence[float]) -> int:
+    """Index of the largest value, the first one on a tie (as numpy's argmax)."""
+    return max(range(len(values)), key=values.__getitem__)
 
 
 # ---- the model ---------------------------------------------------------------------------------
@@ -220,14 +274,14 @@ class Labeller:
     transitions: LabelOrder | None
     settings: Mapping[str, Any]
 
-    def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    def probabilities(self, texts: Sequence[str]) -> tuple[Sequence[Sequence[float]], Sequence[float] | None]:
         raise NotImplementedError
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str]) -> Sequence[Sequence[float]]:
         """Probabilities over ``LABELS`` (columns in LABELS order, 0 for a label never trained)."""
         return self.probabilities(texts)[0]
 
-    def problem_probability(self, texts: Sequence[str]) -> np.ndarray | None:
+    def problem_probability(self, texts: Sequence[str]) -> Sequence[float] | None:
         """P(problem | problem or measure) per text, or None without the two-label model."""
         return self.probabilities(texts)[1] if texts else None
 
@@ -236,26 +290,27 @@ class Labeller:
         reading order, so the label order model is applied too."""
         return self.decide(self.text_probabilities(texts), in_order=in_order)
 
-    def text_probabilities(self, texts: Sequence[str]) -> np.ndarray:
+    def text_probabilities(self, texts: Sequence[str]) -> Rows:
         """P(label) of texts without their report: the text model, and (``inline_headings``) the
         descriptive title a paragraph opens with when it names one label ("（五）监督保障情况。…"
         -> management), which keeps ``subsection_floor`` for the other labels, as a subsection
         heading does in a report."""
-        probs = self.predict_proba(texts)
+        probs = _as_rows(self.predict_proba(texts))
         if not self.settings.get("inline_headings", False):
             return probs
         for row, text in enumerate(texts):
             label = subsection_label(inline_heading(text))
             if label is not None:
-                probs[row] *= _prior_for((label,), self.settings["subsection_floor"])
-                probs[row] /= probs[row].sum()
+                weighted = list(map(mul, probs[row], _prior_for((label,), self.settings["subsection_floor"])))
+                total = sum(weighted)
+                probs[row] = [p / total for p in weighted]
         return probs
 
-    def decide(self, probs: np.ndarray, *, in_order: bool) -> list[tuple[str, float]]:
+    def decide(self, probs: Sequence[Sequence[float]], *, in_order: bool) -> list[tuple[str, float]]:
         if in_order and self.transitions is not None and len(probs):
             best = self.transitions.decode(probs)
         else:
-            best = [int(i) for i in probs.argmax(axis=1)] if len(probs) else []
+            best = [_argmax(row) for row in probs]
         return [(LABELS[i], float(row[i])) for row, i in zip(probs, best)]
 
     def label_report(self, paragraphs: Sequence[Paragraph]) -> list[tuple[str, float]]:
@@ -282,44 +337,55 @@ class ParagraphClassifier(Labeller):
     def labels(self) -> list[str]:
         return list(self.text_model.classes)
 
-    def vectorise(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def vectorise(self, texts: Sequence[str]) -> list[tuple[list[int], list[float]]]:
         """Sparse feature rows (columns, values) of raw paragraph texts."""
         rows = []
         for text in texts:
             text = normalise(text)
-            tokens: dict[tuple[Any, ...], list[str]] = {}
+            counts: dict[tuple[Any, ...], Counter[str]] = {}
             parts = []
             for block in self.features:
                 key = block.tokenizer
-                if key not in tokens:
-                    tokens[key] = block.tokens(text)
-                parts.append(block.vector(tokens[key]))
-            rows.append((np.concatenate([c for c, _ in parts]), np.concatenate([v for _, v in parts])))
+                if key not in counts:
+                    counts[key] = Counter(block.tokens(text))
+                parts.append(block.vector(counts[key]))
+            columns: list[int] = []
+            values: list[float] = []
+            for block_columns, block_values in parts:
+                columns += block_columns
+                values += block_values
+            rows.append((columns, values))
         return rows
 
-    def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    def probabilities(self, texts: Sequence[str]) -> tuple[Rows, list[float] | None]:
         """(P(label) over ``LABELS`` per text, P(problem | problem or measure) per text or None).
 
         The features are computed once for both models (jieba is most of the cost).
         """
         if not texts:
-            return np.zeros((0, len(LABELS))), None
+            return [], None
         rows = self.vectorise(texts)
-        raw = self.text_model.predict_proba(rows)
-        out = np.zeros((len(texts), len(LABELS)))
-        for j, label in enumerate(self.labels):
-            out[:, LABELS.index(label)] = raw[:, j]
+        where = [LABELS.index(label) for label in self.labels]
+        out = []
+        for raw in self.text_model.predict_proba(rows):
+            row = [0.0] * len(LABELS)
+            for j, p in zip(where, raw):
+                row[j] = p
+            out.append(row)
         p_problem = None
         if self.problem_measure is not None:
-            p_problem = self.problem_measure.predict_proba(rows)[:, self.problem_measure.classes.index("problem")]
+            problem = self.problem_measure.classes.index("problem")
+            p_problem = [row[problem] for row in self.problem_measure.predict_proba(rows)]
         return out, p_problem
 
     # -- the file format: JSON + npz, nothing executable --
 
     def save(self, model_dir: Path) -> Path:
         """Write ``paragraph_classifier.json`` + ``.npz`` (and the metrics JSON) to ``model_dir``."""
+        import numpy as np  # writing is training's side; reading needs no numpy
+
         model_dir.mkdir(parents=True, exist_ok=True)
-        arrays: dict[str, np.ndarray] = {}
+        arrays: dict[str, Any] = {}
         blocks = []
         for block in self.features:
             blocks.append({
@@ -328,7 +394,7 @@ class ParagraphClassifier(Labeller):
                 "weight": block.weight, "offset": block.offset, "use_idf": block.idf is not None, "terms": block.terms,
             })
             if block.idf is not None:
-                arrays[f"features.{block.name}.idf"] = block.idf
+                arrays[f"features.{block.name}.idf"] = np.asarray(block.idf, dtype=np.float64)
         spec: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -340,10 +406,12 @@ class ParagraphClassifier(Labeller):
             if linear is None:
                 continue
             spec[key] = {"classes": list(linear.classes), "link": linear.link}
-            arrays[f"{key}.coef"], arrays[f"{key}.intercept"] = linear.coef, linear.intercept
+            arrays[f"{key}.coef"] = np.asarray(linear.coef, dtype=np.float64)
+            arrays[f"{key}.intercept"] = np.asarray(linear.intercept, dtype=np.float64)
         if self.transitions is not None:
             spec["label_order"] = {"weight": self.transitions.weight}
-            arrays["label_order.start"], arrays["label_order.matrix"] = self.transitions.start, self.transitions.matrix
+            arrays["label_order.start"] = np.asarray(self.transitions.start, dtype=np.float64)
+            arrays["label_order.matrix"] = np.asarray(self.transitions.matrix, dtype=np.float64)
         path = model_dir / MODEL_FILENAME
         path.write_text(json.dumps(spec, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
         np.savez_compressed(model_dir / ARRAYS_FILENAME, **arrays)
@@ -366,8 +434,8 @@ class ParagraphClassifier(Labeller):
             )
         try:
             spec = json.loads(spec_file.read_text(encoding="utf-8"))
-            with (root / ARRAYS_FILENAME).open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
-                arrays = {name: npz[name] for name in npz.files}
+            with (root / ARRAYS_FILENAME).open("rb") as fh:
+                arrays = read_npz(fh)
         except (OSError, ValueError) as exc:
             raise ValueError(f"{spec_file} (or its .npz) cannot be read: {exc}; retrain with `nianbao train`") from exc
         if spec.get("format") != FORMAT or spec.get("format_version") != FORMAT_VERSION:
@@ -398,6 +466,8 @@ class ParagraphClassifier(Labeller):
                 raise KeyError("text_model")
         except KeyError as exc:
             raise ValueError(f"{spec_file} lacks {exc}; retrain with `nianbao train`") from exc
+        except ValueError as exc:
+            raise ValueError(f"{spec_file} (or its .npz) cannot be applied: {exc}; retrain with `nianbao train`") from exc
         info_file = root / METRICS_FILENAME
         info = json.loads(info_file.read_text(encoding="utf-8")) if info_file.is_file() else {}
         return cls(features=features, text_model=text_model, problem_measure=linear("problem_measure"),
@@ -464,10 +534,10 @@ def label_paragraphs(
 
 def apply_context(
     paragraphs: Sequence[Paragraph],
-    text_probs: np.ndarray,
-    problem_probability: np.ndarray | None,
+    text_probs: Sequence[Sequence[float]],
+    problem_probability: Sequence[float] | None,
     settings: Mapping[str, Any],
-) -> np.ndarray:
+) -> Rows:
     """Combine text probabilities with the paragraph's place in the report.
 
     A part of the standard layout (0 preamble, 1 overview…management, 5 problem/measure,
@@ -480,43 +550,49 @@ def apply_context(
     ``part5_subsection_floor`` for part 五's unambiguous problem/measure headings).
     """
     part_labels = {int(part): tuple(labels) for part, labels in settings["part_labels"].items()}
-    probs = text_probs.copy()
+    text_probs = _as_rows(text_probs)
+    probs = [list(row) for row in text_probs]
     trusted_parts = _parts_agreeing(paragraphs, text_probs, part_labels, settings["agreement_min"])
     for row, para in enumerate(paragraphs):
-        prior = np.ones(len(LABELS))
+        prior = [1.0] * len(LABELS)
         allowed = part_labels.get(para.part) if para.part is not None else None
         if allowed is not None and para.part in trusted_parts:
-            prior *= _prior_for(allowed, settings["part_floor"])
+            prior = list(map(mul, prior, _prior_for(allowed, settings["part_floor"])))
             if problem_probability is not None and set(allowed) == {"problem", "measure"}:
-                probs[row] = _share_problem_measure(probs[row] * prior, float(problem_probability[row]))
-                prior = np.ones(len(LABELS))
+                probs[row] = _share_problem_measure(list(map(mul, probs[row], prior)), float(problem_probability[row]))
+                prior = [1.0] * len(LABELS)
         heading_label = subsection_label(para.subsection)
         if heading_label is None and settings.get("inline_headings", False):
             heading_label = subsection_label(inline_heading(para.text))
         if heading_label is not None and (allowed is None or heading_label in allowed or para.part not in trusted_parts):
             in_part5 = heading_label in ("problem", "measure") and para.part == 5
             floor = settings["part5_subsection_floor"] if in_part5 else settings["subsection_floor"]
-            prior *= _prior_for((heading_label,), floor)
-        probs[row] *= prior
-        total = probs[row].sum()
-        probs[row] = probs[row] / total if total > 0 else text_probs[row]
+            prior = list(map(mul, prior, _prior_for((heading_label,), floor)))
+        weighted = list(map(mul, probs[row], prior))
+        total = sum(weighted)
+        probs[row] = [p / total for p in weighted] if total > 0 else list(text_probs[row])
     return probs
 
 
-def _share_problem_measure(row: np.ndarray, p_problem: float) -> np.ndarray:
-    out = row.copy()
+def _as_rows(probs: Sequence[Sequence[float]]) -> Rows:
+    """Probabilities as lists of floats (a scikit-learn model in training gives numpy arrays)."""
+    return [[float(p) for p in row] for row in probs]
+
+
+def _share_problem_measure(row: list[float], p_problem: float) -> list[float]:
+    out = list(row)
     i_problem, i_measure = LABELS.index("problem"), LABELS.index("measure")
     mass = row[i_problem] + row[i_measure]
     out[i_problem], out[i_measure] = mass * p_problem, mass * (1.0 - p_problem)
     return out
 
 
-def _prior_for(allowed: Sequence[str], floor: float) -> np.ndarray:
-    return np.array([1.0 if label in allowed else floor for label in LABELS])
+def _prior_for(allowed: Sequence[str], floor: float) -> list[float]:
+    return [1.0 if label in allowed else floor for label in LABELS]
 
 
 def _parts_agreeing(
-    paragraphs: Sequence[Paragraph], text_probs: np.ndarray, part_labels: Mapping[int, tuple[str, ...]], minimum: float
+    paragraphs: Sequence[Paragraph], text_probs: Rows, part_labels: Mapping[int, tuple[str, ...]], minimum: float
 ) -> set[int]:
     by_part: dict[int, list[float]] = {}
     for para, row in zip(paragraphs, text_probs):
@@ -525,7 +601,7 @@ def _parts_agreeing(
             continue
         mass = sum(row[LABELS.index(label)] for label in allowed)
         by_part.setdefault(para.part, []).append(float(mass))
-    return {part for part, masses in by_part.items() if np.mean(masses) >= minimum}
+    return {part for part, masses in by_part.items() if sum(masses) / len(masses) >= minimum}
 
 
 def classify_texts(

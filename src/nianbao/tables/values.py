@@ -10,6 +10,7 @@ from .schema import is_blank_mark
 
 _NUMBER = re.compile(r"^([+\-−]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万元|元|件|个|项|条|次|%)?$")
 _ITEM_NUMBER = re.compile(r"^\d+[.．、]$")  # "1." before a label: never a figure
+_WHITESPACE = re.compile(r"\s+")
 _CHANGE = re.compile(r"^(增加|增|新增|减少|减)(\d+(?:\.\d+)?)")
 # No table figure has more digits than this (the largest are 万元 amounts); a longer run
 # is a broken cell, and Python refuses to convert strings of over 4,300 digits anyway.
@@ -28,7 +29,7 @@ class CellValue:
 
 def read_cell(text: str) -> CellValue:
     t = unicodedata.normalize("NFKC", text or "").strip()
-    t = re.sub(r"\s+", "", t)
+    t = _WHITESPACE.sub("", t)
     if is_blank_mark(t):
         return CellValue("blank", 0)
     if _ITEM_NUMBER.match(t):

@@ -246,7 +246,7 @@ Confusion among {", ".join(CONFUSED)}, isolated:
 
 - **Version** {report['version']} (`src/nianbao/models/paragraph_classifier.json` + `.npz`: vocabularies, idf,
   coefficients and the label order model as JSON and numpy arrays, no pickle; trained with scikit-learn,
-  applied with numpy alone), written
+  applied in plain Python, the arrays read without numpy), written
   {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.
 - **Reproduce**: `.venv/bin/nianbao train --heldout corpus/heldout` (writes this folder; `--evaluate` also prints
   the full report as JSON; without `--heldout` the held-out portal section is left out). Held-out scores of the
