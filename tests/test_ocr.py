@@ -136,6 +136,16 @@ def test_progress_reports_pages_done(huaian_loaded):
     assert seen == [(1, 2, 1), (2, 2, 2)]
 
 
+def test_check_says_each_scanned_page_as_it_is_read(huaian_scan):
+    import subprocess
+
+    res = subprocess.run([sys.executable, "-m", "nianbao", "check", "--no-classify", str(huaian_scan)],
+                         capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    lines = [line for line in res.stderr.splitlines() if " OCR page " in line]
+    assert [line.split(" OCR page ")[1].split(" in ")[0] for line in lines] == ["1 (1 of 2)", "2 (2 of 2)"], res.stderr
+    assert "tables: T2" in res.stdout or "T3" in res.stdout
+
+
 # ---------------------------------------------------------------- OCR figures settled by the arithmetic
 def _ocr_tables(name: str, misread: dict[str, tuple[float, float]]):
     """The real gold tables of a sample as if read by OCR, some figures misread: {ref: (read, confidence)}."""

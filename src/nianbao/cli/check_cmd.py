@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -21,11 +23,29 @@ from .output import err, escape, out
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+@contextmanager
+def _ocr_progress():
+    """Say each scanned page as OCR finishes it (a page takes seconds): one whole line on stderr."""
+    logger = logging.getLogger("nianbao.ingest.pdf_ocr")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
 def _check_all(files: list[Path], settings) -> list[ReportResult]:
     from ..pipeline import check
 
     results = []
-    with warnings.catch_warnings(record=True) as caught:
+    with _ocr_progress(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for f in files:
             results.append(check(f, settings))
