@@ -233,12 +233,17 @@ KJJ_HANDLED = "（七）总计\n2\n0\n2\n"
 KJJ_HANDLED_PLANTED = "（七）总计\n0\n0\n2\n"
 
 
-def _planted_kjj(tmp_path: Path) -> Path:
-    text = KJJ_2022.read_text(encoding="utf-8")
-    assert text.count(KJJ_HANDLED) == 1
+def _planted(tmp_path: Path, report: Path, printed: str, planted: str) -> Path:
+    """A copy of a real report's page text with one printed passage changed, as benchmarks/plant_tables.py does."""
+    text = report.read_text(encoding="utf-8")
+    assert text.count(printed) == 1
     path = tmp_path / "source.txt"
-    path.write_text(text.replace(KJJ_HANDLED, KJJ_HANDLED_PLANTED), encoding="utf-8")
+    path.write_text(text.replace(printed, planted), encoding="utf-8")
     return path
+
+
+def _planted_kjj(tmp_path: Path) -> Path:
+    return _planted(tmp_path, KJJ_2022, KJJ_HANDLED, KJJ_HANDLED_PLANTED)
 
 
 def test_a_row_that_adds_up_under_no_reading_is_proved_broken(tmp_path: Path):
@@ -311,11 +316,7 @@ SZF_2019 = PUTIAN / "putian-ptszf-2019" / "source.txt"
 
 
 def _planted_szf(tmp_path: Path, printed: str, planted: str) -> Path:
-    text = SZF_2019.read_text(encoding="utf-8")
-    assert text.count(printed) == 1
-    path = tmp_path / "source.txt"
-    path.write_text(text.replace(printed, planted), encoding="utf-8")
-    return path
+    return _planted(tmp_path, SZF_2019, printed, planted)
 
 
 def test_equations_that_no_reading_satisfies_together_are_one_finding(tmp_path: Path):
