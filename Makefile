@@ -22,9 +22,10 @@ system-deps:
 # into a DuckDB store (re-runs skip what is stored), print the findings, write the HTML summary.
 demo: install
 	mkdir -p out
-	$(BIN)/nianbao run corpus/samples --store out/demo.duckdb --workers 2
-	$(BIN)/nianbao summary --store out/demo.duckdb
-	$(BIN)/nianbao summary --store out/demo.duckdb --html out/summary.html --csv out/findings.csv
+	@# exit status 1 means "findings raised", which is what the demo shows; 2 (files not read) stops it
+	$(BIN)/nianbao run corpus/samples --store out/demo.duckdb --workers 2 || [ $$? -eq 1 ]
+	$(BIN)/nianbao summary --store out/demo.duckdb || [ $$? -eq 1 ]
+	$(BIN)/nianbao summary --store out/demo.duckdb --html out/summary.html --csv out/findings.csv --force || [ $$? -eq 1 ]
 	@echo "next: $(BIN)/nianbao review --store out/demo.duckdb   (the review app on http://127.0.0.1:8765)"
 
 test: install system-deps
