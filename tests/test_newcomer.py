@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from nianbao.cli import app
 from nianbao.corpus.run import run_corpus
 from nianbao.corpus.store import Store
+from nianbao.pipeline import check as check_file
 
 from sample_data import SAMPLES, SEED
 
@@ -187,6 +188,26 @@ def test_findings_come_in_report_order_whatever_order_they_were_found_in(monkeyp
         monkeypatch.setattr(reconcile.arithmetic, "_analyse", lambda ctx: list(reversed(analysis(ctx))))
         assert [(f.code, f.cells) for f in reconcile.reconcile(result)] == expected
         monkeypatch.undo()
+
+
+def test_summary_prints_the_twins_findings_in_the_same_order(tmp_path: Path):
+    # The store gives rows back in no particular order; summary must print a report's findings as
+    # `check` does, so the HTML page and its copied text read alike.
+    folder = tmp_path / "in"
+    for name in ("pingtan-2020-html", "pingtan-2020-txt"):
+        (folder / name).mkdir(parents=True)
+        for f in (SAMPLES / name).iterdir():
+            if f.name.startswith("source."):
+                (folder / name / f.name).write_bytes(f.read_bytes())
+    db = tmp_path / "s.duckdb"
+    run_corpus(folder, db, workers=1, progress=False)
+    res = piped("summary", "--store", str(db))
+    blocks = res.stdout.split("\n\n")
+    codes = [[line.split(" — ")[0].strip() for line in b.splitlines() if line.startswith("  NB")] for b in blocks]
+    codes = [c for c in codes if c]
+    assert len(codes) == 2 and codes[0] == codes[1], res.stdout
+    expected = [str(f).split(" — ")[0] for f in check_file(P2020).findings]
+    assert codes[0] == expected
 
 
 def _report_with_t3_as_a_picture(tmp_path: Path) -> Path:

@@ -130,7 +130,6 @@ def _print_findings(data) -> None:
     from collections import Counter
 
     from ..corpus.store import unread_reports_query
-    from ..model import SEVERITY_ORDER
 
     from .check_cmd import finding_line
 
@@ -143,12 +142,17 @@ def _print_findings(data) -> None:
             n = statuses[status]
             out.print(f"[red]{n} report{'s' if n != 1 else ''}: {what}[/] "
                       f"({unread_reports_query(status)})")
-    last = None
-    for f in sorted(data.findings, key=lambda f: (f["path"] or "", SEVERITY_ORDER.get(f["severity"], len(SEVERITY_ORDER)), f["code"])):
-        if f["path"] != last:
-            last = f["path"]
-            out.print(f"\n[bold]{escape(str(f['path']))}[/]  {escape(str(f['agency'] or '?'))} {f['year'] or ''}")
-        out.print(finding_line(_finding(f)))
+    from ..reconcile import finding_order
+
+    by_report: dict[str, list[dict]] = {}
+    for f in data.findings:
+        by_report.setdefault(f["path"] or "", []).append(f)
+    for path in sorted(by_report):
+        rows = by_report[path]
+        out.print(f"\n[bold]{escape(str(path))}[/]  {escape(str(rows[0]['agency'] or '?'))} {rows[0]['year'] or ''}")
+        in_order = finding_order(rows[0].get("layout") or "2021")  # as `check` prints them: twins alike
+        for finding in sorted((_finding(f) for f in rows), key=in_order):
+            out.print(finding_line(finding))
 
 
 
