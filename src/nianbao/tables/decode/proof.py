@@ -33,6 +33,7 @@ from ortools.sat.python import cp_model
 from ...model import ProvenBreak
 from ..schema import Equation
 from .readings import Split
+from .solve import new_solver
 
 SUMS_LIMIT = 20_000  # sums the other rows of an equation can make; beyond it the equation is left unproved
 
@@ -155,8 +156,7 @@ def prove_together(
     def satisfiable(subset: list[int]) -> bool | None:
         """Can the equations of ``subset`` all hold?  None: out of time.  A model of its own each
         time: a row's total leaves only the readings that keep it, the others are linear constraints."""
-        left = deadline - time.monotonic()
-        if left <= 0:
+        if time.monotonic() >= deadline:
             return None
         model = cp_model.CpModel()
         cell: dict[str, cp_model.LinearExprT] = {}
@@ -177,11 +177,7 @@ def prove_together(
                 eq = usable[i]
                 expr = lambda refs: sum(cell["{}#{}".format(*locate(r))] for r in refs)  # noqa: E731
                 model.add(expr(eq.lhs) == expr(eq.rhs))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = 0
-        solver.parameters.max_time_in_seconds = left
-        status = solver.solve(model)
+        status = new_solver(deadline, cap=None).solve(model)
         if status == cp_model.INFEASIBLE:
             return False
         return True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

@@ -145,7 +145,7 @@ def solve_joint(
         for k, split in enumerate(r.splits):
             if wanted is not None:
                 model.add_hint(choose[r.row][k], tuple((p.start, p.end, p.value) for p in split) == wanted)
-    solver = _solver(deadline)
+    solver = new_solver(deadline)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Solution(timed_out=_past(deadline))
@@ -156,7 +156,7 @@ def solve_joint(
     model.clear_objective()
     if objective:
         model.add(total <= best)
-    enum = _solver(deadline)
+    enum = new_solver(deadline)
     enum.parameters.enumerate_all_solutions = True
     collector = _Collector(choose, [v for _, v in slacks])
     status = enum.solve(model, collector)
@@ -223,7 +223,7 @@ def _probe_cells(
             seen_now = set(seen[key])
             model.clear_assumptions()
             model.add_assumptions([probe])
-            solver = _solver(deadline)
+            solver = new_solver(deadline)
             status = solver.solve(model)
             if status == cp_model.UNKNOWN:  # out of time: this cell is not proven
                 model.clear_assumptions()
@@ -245,12 +245,14 @@ def _past(deadline: float | None) -> bool:
     return deadline is not None and time.monotonic() >= deadline
 
 
-def _solver(deadline: float | None = None) -> cp_model.CpSolver:
+def new_solver(deadline: float | None = None, cap: float | None = 5.0) -> cp_model.CpSolver:
+    """A CP-SAT solver that gives the same answer every run (one worker, a fixed seed), stopping at
+    ``deadline`` (time.monotonic()) and after ``cap`` seconds of one solve (None: the deadline only)."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
-    left = 5.0 if deadline is None else max(0.01, deadline - time.monotonic())
-    solver.parameters.max_time_in_seconds = min(5.0, left)
+    left = (cap or 5.0) if deadline is None else max(0.01, deadline - time.monotonic())
+    solver.parameters.max_time_in_seconds = left if cap is None else min(cap, left)
     return solver
 
 
