@@ -9,7 +9,6 @@ trimmed to the number of columns the layout defines.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -200,7 +199,7 @@ def _match_misprinted(rows: dict[str, RowView], unknown: list[RowView], single_o
             continue
         views = sorted(views, key=lambda v: (v.block, v.row))
         pairs = [(v, next(r for r in specs if r.key == key)) for v, key in zip(views, gap)]
-        if not all(_similar(v.last_label, spec.label) for v, spec in pairs):
+        if not all(schema.resembles_label(v.last_label, compact(spec.label)) for v, spec in pairs):
             continue
         for v, spec in pairs:
             rows[spec.key] = v
@@ -211,12 +210,6 @@ def _match_misprinted(rows: dict[str, RowView], unknown: list[RowView], single_o
             ))
 
 
-def _similar(printed: str, label: str) -> bool:
-    template = compact(re.sub(r"^\d+[.．]", "", label))
-    return difflib.SequenceMatcher(None, re.sub(r"^\d+[.．]", "", printed), template).ratio() >= _MIN_SIMILARITY
-
-
-_MIN_SIMILARITY = 0.6
 _T3_LABEL_TO_COLUMN = {label: col for col, label in schema.T3_COLUMN_LABELS.items()}
 
 

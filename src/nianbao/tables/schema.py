@@ -8,6 +8,8 @@ its common variants.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
 # What a table prints for an empty cell (gold.md: 0, and listed in blank_cells): one definition for
@@ -19,6 +21,19 @@ BLANK_WORDS = ("无", "空")
 def is_blank_mark(text: str) -> bool:
     """Is this cell text (spaces removed) a blank: nothing, dashes or slashes, or 无 / 空?"""
     return not text or all(ch in BLANK_DASHES for ch in text) or text in BLANK_WORDS
+
+# A row label that matches no template wording (misprinted, "2.其他法律行政止公开"; or misread on a
+# scan) may still be the template row its position leaves open, if it keeps most of its words: one
+# test for the grid reader and the text-table decoder.
+MIN_LABEL_SIMILARITY = 0.6
+_ITEM_NUMBER = re.compile(r"^\d+[.．]")
+
+
+def resembles_label(printed: str, template: str) -> bool:
+    """Does a printed row label read like the template's (item numbers left out of both)?"""
+    ratio = difflib.SequenceMatcher(None, _ITEM_NUMBER.sub("", printed), _ITEM_NUMBER.sub("", template)).ratio()
+    return ratio >= MIN_LABEL_SIMILARITY
+
 
 T3_COLUMNS = ("natural", "commercial", "research", "social", "legal", "other_org", "total")
 T3_APPLICANT_COLUMNS = T3_COLUMNS[:-1]

@@ -9,15 +9,13 @@ silently dropped.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
-from ..schema import T2_ROWS_2019, T2_ROWS_2021, t3_rows
+from ..schema import T2_ROWS_2019, T2_ROWS_2021, resembles_label, t3_rows
 from .regions import T2_BLOCK, fuzzy
 
 _FIGURE = re.compile(r"[\d\s\-－−—–/／.．+＋]")  # "无" is left out: here it starts label words ("无正当理由")
-MIN_SIMILARITY = 0.6  # a misprinted label must keep most of the template's words
 _LABEL_WORD = re.compile(r"[\u4e00-\u9fff“”\"（）()]")  # characters that only label words have
 
 
@@ -183,8 +181,7 @@ def _by_similarity(text: str, spec: LabelSpec, found: list[FoundLabel], at: int,
     if len(words) != 1:
         return None
     printed = words[0].group(0)
-    template = re.sub(r"^\d+[.．]", "", spec.wording)
-    if difflib.SequenceMatcher(None, printed, template).ratio() < MIN_SIMILARITY:
+    if not resembles_label(printed, spec.wording):
         return None
     anchor_start = lo + words[0].start()
     label_start, optional = _label_start(text, anchor_start, spec.item, lo)
