@@ -17,17 +17,6 @@ from ..model import Block, CanonicalTable, Cell, Figure, Message, Provenance
 from . import schema
 from .values import read_cell
 
-_COMPILED: dict[str, re.Pattern[str]] = {}
-
-
-def _search(pattern: str, text: str) -> re.Match[str] | None:
-    """``re.search`` for the schema's row patterns, compiled once (rows are matched a thousand
-    times a report, and ``re``'s own cache lookup costs more than the search)."""
-    compiled = _COMPILED.get(pattern)
-    if compiled is None:
-        compiled = _COMPILED[pattern] = re.compile(pattern)
-    return compiled.search(text)
-
 
 @dataclass
 class RowView:
@@ -91,7 +80,7 @@ def _t3_row_key(view: RowView) -> str | None:
         if not text:
             continue
         for spec in specs:
-            if any(_search(p, text) for p in spec.patterns):
+            if any(p.search(text) for p in spec.patterns):
                 return spec.key
     return None
 
@@ -281,7 +270,7 @@ _T2_2021_HEADERS = ("本年制发", "本年废止", "现行有效", "本年收�
 def _map_t2(blocks: list[tuple[int, Block, list[RowView]]], out: _Found, layout_hint: str) -> None:
     t2_blocks = [
         (i, b, vs) for i, b, vs in blocks
-        if any(any(_search(p, v.last_label) for p in pats) for v in vs for pats in schema.T2_ROW_PATTERNS.values())
+        if any(any(p.search(v.last_label) for p in pats) for v in vs for pats in schema.T2_ROW_PATTERNS.values())
         and ("第二十条" in compact(b.text) or "信息内容" in compact(b.text) or "处理决定" in compact(b.text))
     ]
     if not t2_blocks:
@@ -301,7 +290,7 @@ def _map_t2(blocks: list[tuple[int, Block, list[RowView]]], out: _Found, layout_
             for row, pats in schema.T2_ROW_PATTERNS.items():
                 if row not in rows or f"{row}.{rows[row][0]}" in table.figures:
                     continue
-                if any(_search(p, v.last_label) for p in pats) and v.values:
+                if any(p.search(v.last_label) for p in pats) and v.values:
                     cols = rows[row]
                     vals = _trim(v.values, len(cols))
                     for col, cell in zip(cols, vals):
