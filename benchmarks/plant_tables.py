@@ -13,8 +13,9 @@ source, everything else byte for byte the same, and checks the copy.  Each plant
 
 - ``found``: an arithmetic finding (t3_balance, t3_row_total, t3_result_total, t4_group_total)
   names the planted cell (the gold.md matching rule);
-- ``found elsewhere``: arithmetic findings are raised, none naming the planted cell (the
-  arithmetic may not tell which of two cells is wrong; a reviewer still sees the table flagged);
+- ``found elsewhere``: a new arithmetic finding whose equation holds the planted cell, naming
+  another of its cells (the arithmetic may not tell which of two cells is wrong; a reviewer still
+  sees the equation flagged);
 - ``found by another rule``: no arithmetic finding, but a new finding of another family names a
   cell of the planted table (page text that leaves blanks out and merges repeated lines can
   print a changed figure as another table that adds up; the narrative may still contradict it);
@@ -26,9 +27,10 @@ source, everything else byte for byte the same, and checks the copy.  Each plant
 - ``missed``: the copy passes the arithmetic silently (the decoder found another reading of the
   printed lines that adds up, or the cell is in no equation).
 
-New false alarms (findings of the copy that the original lacked and that are not arithmetic
-ones) are counted too.  The new value is drawn from a generator seeded by ``--seed``, the
-report and the cell, so a run is repeatable.
+New false alarms are counted too: findings of the copy that the original lacked and that are not
+about the plant (an arithmetic finding none of whose equations holds the planted cell; another
+rule's finding naming no cell of the planted table).  The new value is drawn from a generator
+seeded by ``--seed``, the report and the cell, so a run is repeatable.
 """
 
 from __future__ import annotations
@@ -100,16 +102,24 @@ def _key(f: Finding) -> tuple:
     return f.code, tuple(sorted(f.cells)), f.severity
 
 
+def _equation_cells(f: Finding) -> set[str]:
+    """The cells a finding names and those of the equations it reports (its evidence)."""
+    return set(f.cells) | {c.get("ref") for c in f.evidence.get("cells", [])}
+
+
 def score(plant: TablePlant, original: ReportResult, planted: ReportResult) -> None:
     table = plant.cell.partition(".")[0]
+    before = {_key(f) for f in original.findings}
+    new = [f for f in planted.findings if _key(f) not in before and f.severity != "info"]
     arithmetic = [f for f in planted.findings if f.family in ARITHMETIC and f.severity != "info"]
     hits = [f for f in arithmetic if plant.cell in f.cells]
+    # a new arithmetic finding is about the plant when the planted cell is in one of its equations
+    about = [f for f in new if f.family in ARITHMETIC and plant.cell in _equation_cells(f)]
     if hits:
         plant.outcome, plant.found_by = "found", sorted({f.code for f in hits})
-    elif arithmetic and {_key(f) for f in arithmetic} - {_key(f) for f in original.findings}:
-        plant.outcome, plant.found_by = "found elsewhere", sorted({f.code for f in arithmetic})
-    elif any(_key(f) not in {_key(g) for g in original.findings} and f.severity != "info"
-             and any(c.startswith(table + ".") for c in f.cells) for f in planted.findings):
+    elif about:
+        plant.outcome, plant.found_by = "found elsewhere", sorted({f.code for f in about})
+    elif any(f.family not in ARITHMETIC and any(c.startswith(table + ".") for c in f.cells) for f in new):
         plant.outcome = "found by another rule"
     elif any(m.code == "flattened-printed-arithmetic" and m.text.startswith(table) for m in planted.messages):
         plant.outcome = "warned"
@@ -117,12 +127,11 @@ def score(plant: TablePlant, original: ReportResult, planted: ReportResult) -> N
         plant.outcome = "not read"
     else:
         plant.outcome = "missed"
-    before = {_key(f) for f in original.findings}
     plant.new_false_alarms = [
         {"code": f.code, "cells": f.cells, "message": f.message}
-        for f in planted.findings
-        if _key(f) not in before and f.severity != "info" and f.family not in ARITHMETIC
-        and not any(c.startswith(table + ".") for c in f.cells)
+        for f in new
+        if (plant.cell not in _equation_cells(f) if f.family in ARITHMETIC
+            else not any(c.startswith(table + ".") for c in f.cells))
     ]
 
 
